@@ -1,0 +1,124 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Every target is built the same strict way.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "conduit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ccc-server", targets: ["ccc-server"]),
+        .executable(name: "ccc-client", targets: ["ccc-client"]),
+        .executable(name: "ccc-keygen", targets: ["ccc-keygen"]),
+        .executable(name: "conduit-bench", targets: ["conduit-bench"]),
+        .library(name: "ConduitCore", targets: ["ConduitCore"]),
+        .library(name: "ConduitServer", targets: ["ConduitServer"]),
+        .library(name: "ConduitClient", targets: ["ConduitClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
+        .target(
+            name: "ConduitCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP broker: signature middleware, controllers, handler execution.
+        .target(
+            name: "ConduitServer",
+            dependencies: [
+                "ConduitCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Signing HTTP client shared by ccc-client (and later ccc-queue and the MCP/hook adapters).
+        .target(
+            name: "ConduitClient",
+            dependencies: [
+                "ConduitCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ccc-server",
+            dependencies: [
+                "ConduitServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ccc-client",
+            dependencies: [
+                "ConduitClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ccc-keygen",
+            dependencies: [
+                "ConduitCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "conduit-bench",
+            dependencies: [
+                "ConduitClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/conduit-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConduitCoreTests",
+            dependencies: ["ConduitCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConduitServerTests",
+            dependencies: [
+                "ConduitServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ConduitCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

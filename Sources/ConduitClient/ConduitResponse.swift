@@ -1,0 +1,19 @@
+import ConduitCore
+
+/// An answer from the broker whose signature verified (or an unsigned 401/413 refusal).
+public struct ConduitResponse: Sendable, Equatable {
+    /// The HTTP status.
+    public var status: Int
+    /// The exact body bytes.
+    public var body: [UInt8]
+    /// Whether the response signature verified against this request's nonce.
+    public var verified: Bool
+
+    /// The body as JSON, when it is JSON.
+    public var json: JSONValue? { try? JSONValue.parse(body) }
+
+    /// The `error.message` of an error body.
+    public var errorMessage: String? {
+        json?["error"]?["message"]?.stringValue
+    }
+}

@@ -1,0 +1,73 @@
+/// The identity a request proved, and the nonce its response must echo.
+public struct AuthenticatedRequest: Sendable, Equatable {
+    /// The user named by `keyid`.
+    public var user: String
+    /// The request's nonce; the signed response carries it back.
+    public var nonce: String
+    /// The label the request was signed under.
+    public var label: String
+}
+
+/// The server's acceptance rules for signed requests (docs/PROTOCOL.md).
+///
+/// A request must cover `@method`, `@authority`, `@path` and `@query` (and `content-digest` when it
+/// has a body), carry `created`, `nonce` and `keyid`, be fresh, verify, and not be a replay.
+public struct RequestAuthenticator: Sendable {
+    /// Components every request signature must cover.
+    public static let requiredComponents = ["@method", "@authority", "@path", "@query"]
+
+    /// How old `created` may be, in seconds.
+    public var maxAge: Int64
+    /// How far `created` may be in the future, in seconds.
+    public var maxSkew: Int64
+    /// The server's start, in whole Unix seconds (`floor`): earlier requests are refused.
+    public var startedAt: Int64
+    /// Seen `(keyid, nonce)` pairs.
+    public let nonces: NonceCache
+
+    public init(maxAge: Int64 = 30, maxSkew: Int64 = 5, startedAt: Int64, nonces: NonceCache = NonceCache()) {
+        self.maxAge = maxAge
+        self.maxSkew = maxSkew
+        self.startedAt = startedAt
+        self.nonces = nonces
+    }
+
+    /// Authenticates one request.
+    /// - Parameters:
+    ///   - message: the request's components, including `Signature-Input`, `Signature`, `Content-Digest`.
+    ///   - body: the exact body bytes received.
+    ///   - secrets: the users known now.
+    ///   - now: the current Unix time in seconds.
+    public func authenticate(
+        _ message: HTTPMessageComponents, body: [UInt8], secrets: Secrets, now: Int64
+    ) throws(AuthenticationError) -> AuthenticatedRequest {
+        let candidate = try SignatureVerifier.candidate(in: message)
+        let parameters = candidate.parameters
+        guard let created = parameters.created else { throw .missingParameter("created") }
+        guard let nonce = parameters.nonce else { throw .missingParameter("nonce") }
+        guard let keyid = parameters.keyid else { throw .missingParameter("keyid") }
+        guard !nonce.isEmpty, nonce.utf8.count <= 256 else {
+            throw .malformedSignature("the nonce must have 1 to 256 characters")
+        }
+        if let alg = parameters.alg, alg != "hmac-sha256" { throw .unsupportedAlgorithm(alg) }
+        var required = Self.requiredComponents
+        if !body.isEmpty || message.fields["content-digest"] != nil { required.append("content-digest") }
+        for component in required where !parameters.components.contains(component) {
+            throw .missingComponent(component)
+        }
+        guard let user = secrets[keyid] else { throw .unknownKey(keyid) }
+        if created < startedAt { throw .beforeServerStart(created: created) }
+        if now - created > maxAge { throw .tooOld(created: created, maxAge: maxAge) }
+        if created - now > maxSkew { throw .inFuture(created: created, maxSkew: maxSkew) }
+        if let expires = parameters.expires, expires < now { throw .expired(expires: expires) }
+
+        let verified = try SignatureVerifier.verify(candidate, of: message, key: user.keyBytes)
+        if let digest = message.fieldValue("content-digest") {
+            try ContentDigest.verify(headerValue: digest, body: body)
+        }
+        // Only a verified request may consume its nonce: forged requests cannot burn genuine nonces.
+        let rememberUntil = min(created + maxAge, parameters.expires ?? Int64.max)
+        guard nonces.insert(keyid: keyid, nonce: nonce, until: rememberUntil, now: now) else { throw .replayed }
+        return AuthenticatedRequest(user: keyid, nonce: nonce, label: verified.label)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// A JSON value that keeps the distinctions parameter validation needs:
+/// integers apart from floating-point numbers, booleans apart from numbers.
+public enum JSONValue: Sendable, Equatable, Hashable {
+    case null
+    case bool(Bool)
+    /// A number written without a fraction or exponent that fits in 64 bits.
+    case integer(Int64)
+    /// Any other number (`1.5`, `1.0`, `1e3`, or an integer too large for 64 bits).
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The JSON type's name, for error messages ("expected a string, got an object").
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .integer: "integer"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// Parses a complete JSON document.
+    /// - Throws: `JSONValue.ParseError` when the bytes are not valid JSON.
+    public static func parse(_ data: some DataProtocol) throws(ParseError) -> JSONValue {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed])
+        } catch {
+            throw ParseError(message: "the body is not valid JSON")
+        }
+        return try JSONValue(foundation: object)
+    }
+
+    /// The reason a document could not be read as JSON.
+    public struct ParseError: Error, Equatable, Sendable {
+        public var message: String
+    }
+
+    init(foundation value: Any) throws(ParseError) {
+        switch value {
+        case is NSNull:
+            self = .null
+        case let string as String:
+            self = .string(string)
+        case let array as [Any]:
+            var values: [JSONValue] = []
+            values.reserveCapacity(array.count)
+            for element in array { values.append(try JSONValue(foundation: element)) }
+            self = .array(values)
+        case let dictionary as [String: Any]:
+            var values: [String: JSONValue] = [:]
+            for (key, element) in dictionary { values[key] = try JSONValue(foundation: element) }
+            self = .object(values)
+        case let number as NSNumber:
+            self = JSONValue(number: number)
+        default:
+            throw ParseError(message: "the body holds a value JSON does not have")
+        }
+    }
+
+    /// Foundation reports the literal's kind through `objCType`: `c` for `true`/`false`,
+    /// `d` for anything written with a fraction or exponent, `Q` for integers above `Int64.max`.
+    private init(number: NSNumber) {
+        switch String(cString: number.objCType) {
+        case "c", "B":
+            self = .bool(number.boolValue)
+        case "d", "f", "Q":
+            self = .number(number.doubleValue)
+        default:
+            self = .integer(number.int64Value)
+        }
+    }
+
+    /// The value as Foundation objects, for `JSONSerialization`.
+    public var foundationValue: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .integer(let value): value
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let values): values.map(\.foundationValue)
+        case .object(let values): values.mapValues(\.foundationValue)
+        }
+    }
+
+    /// Serialises the value as compact JSON with sorted keys (stable output for tests and digests).
+    public func serialized() -> Data {
+        // Top-level fragments are allowed; the value always holds JSON-representable Foundation objects.
+        (try? JSONSerialization.data(
+            withJSONObject: foundationValue, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8)
+    }
+
+    /// The value of `key` when this is an object.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let values) = self { return values[key] }
+        return nil
+    }
+
+    /// The string, when this is a string.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let values): try container.encode(values)
+        case .object(let values): try container.encode(values)
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+}

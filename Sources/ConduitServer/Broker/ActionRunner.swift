@@ -1,0 +1,151 @@
+import ConduitCore
+import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// What a handler's run produced.
+public struct ExecutionOutcome: Sendable, Equatable {
+    public var exitCode: Int32
+    public var stdout: String
+    public var stderr: String
+    /// Set when the command was killed for running past its timeout.
+    public var timedOut: Bool
+    /// Set when the command could not be started at all.
+    public var launchError: String?
+
+    /// Exit 0, on time, started: the request is `completed`; anything else is `failed`.
+    public var succeeded: Bool { exitCode == 0 && !timedOut && launchError == nil }
+
+    /// `{exitCode, stdout, stderr}` plus `timedOut` / `error` when they apply.
+    public var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "exitCode": .integer(Int64(exitCode)), "stdout": .string(stdout), "stderr": .string(stderr),
+        ]
+        if timedOut { members["timedOut"] = true }
+        if let launchError { members["error"] = .string(launchError) }
+        return .object(members)
+    }
+}
+
+/// Runs an action's argv through swift-subprocess: no shell, standard input from `/dev/null`,
+/// stdout and stderr captured up to ``outputLimit`` bytes each, killed after its timeout.
+///
+/// Output goes to unlinked temporary files rather than pipes, so a program that leaves a
+/// background child holding its stdout (as `xdg-open` may with a browser) does not hold the request.
+public struct ActionRunner: Sendable {
+    public var outputLimit: Int
+
+    public init(outputLimit: Int = 64 * 1024) {
+        self.outputLimit = outputLimit
+    }
+
+    public func run(_ argv: [String], timeout: Duration) async -> ExecutionOutcome {
+        guard let program = argv.first else {
+            return ExecutionOutcome(exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "empty command")
+        }
+        let stdoutFile: CaptureFile
+        let stderrFile: CaptureFile
+        do {
+            stdoutFile = try CaptureFile()
+            stderrFile = try CaptureFile()
+        } catch {
+            return ExecutionOutcome(
+                exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "cannot capture output: \(error)")
+        }
+        defer {
+            stdoutFile.close()
+            stderrFile.close()
+        }
+        let argumentList = Array(argv.dropFirst())
+        let outputDescriptor = dup(stdoutFile.descriptor)
+        let errorDescriptor = dup(stderrFile.descriptor)
+
+        enum Finish: Sendable {
+            case exited(TerminationStatus)
+            case launchFailed(String)
+            case timedOut
+        }
+        let finish: Finish = await withTaskGroup(of: Finish.self) { group in
+            group.addTask {
+                let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+                var options = PlatformOptions()
+                options.createSession = true
+                options.teardownSequence = [
+                    .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .milliseconds(500))
+                ]
+                do {
+                    let result = try await Subprocess.run(
+                        executable, arguments: Arguments(argumentList), platformOptions: options, input: .none,
+                        output: .fileDescriptor(FileDescriptor(rawValue: outputDescriptor), closeAfterSpawningProcess: true),
+                        error: .fileDescriptor(FileDescriptor(rawValue: errorDescriptor), closeAfterSpawningProcess: true))
+                    return .exited(result.terminationStatus)
+                } catch {
+                    if Task.isCancelled { return .timedOut }
+                    return .launchFailed("cannot run \(program): \(error)")
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            if case .timedOut = first {
+                // Wait for the teardown of the process (cancellation kills it) before reading output.
+                _ = await group.next()
+            }
+            return first
+        }
+        let stdout = stdoutFile.read(limit: outputLimit)
+        let stderr = stderrFile.read(limit: outputLimit)
+        switch finish {
+        case .exited(let status):
+            let code: Int32
+            switch status {
+            case .exited(let value): code = value
+            case .signaled(let signal): code = 128 + signal
+            }
+            return ExecutionOutcome(exitCode: code, stdout: stdout, stderr: stderr, timedOut: false, launchError: nil)
+        case .launchFailed(let message):
+            // Descriptors are closed by Subprocess only once spawned; close ours if it never ran.
+            return ExecutionOutcome(exitCode: 127, stdout: stdout, stderr: stderr, timedOut: false, launchError: message)
+        case .timedOut:
+            return ExecutionOutcome(exitCode: 137, stdout: stdout, stderr: stderr, timedOut: true, launchError: nil)
+        }
+    }
+}
+
+/// An unlinked temporary file that collects one output stream.
+final class CaptureFile: Sendable {
+    let descriptor: Int32
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/conduit-output.XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        unlink(String(cString: template))
+        descriptor = fd
+    }
+
+    /// Up to `limit` bytes from the start, decoded as UTF-8 (invalid sequences replaced).
+    func read(limit: Int) -> String {
+        var buffer = [UInt8](repeating: 0, count: limit)
+        let count = pread(descriptor, &buffer, limit, 0)
+        guard count > 0 else { return "" }
+        var text = String(decoding: buffer[..<count], as: UTF8.self)
+        var size = stat()
+        if fstat(descriptor, &size) == 0, Int(size.st_size) > limit {
+            text += "\n[truncated: \(size.st_size) bytes in all]"
+        }
+        return text
+    }
+
+    func close() {
+        _ = Foundation.close(descriptor)
+    }
+}

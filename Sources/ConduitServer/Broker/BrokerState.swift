@@ -1,0 +1,52 @@
+import ConduitCore
+import Logging
+import Synchronization
+
+/// The secrets and action catalog in force. Reloading (SIGHUP) swaps both at once, or neither.
+public final class BrokerState: Sendable {
+    /// One consistent view of what is loaded.
+    public struct Snapshot: Sendable {
+        public var secrets: Secrets
+        public var catalog: ActionCatalog
+    }
+
+    private let current: Mutex<Snapshot>
+    private let secretsPath: String
+    private let actionsDirectory: String
+
+    /// Loads secrets and actions; throws the first problem (the server then refuses to start).
+    public init(secretsPath: String, actionsDirectory: String) throws {
+        self.secretsPath = secretsPath
+        self.actionsDirectory = actionsDirectory
+        current = Mutex(try Self.load(secretsPath: secretsPath, actionsDirectory: actionsDirectory))
+    }
+
+    /// A fixed state, for tests.
+    public init(secrets: Secrets, catalog: ActionCatalog) {
+        secretsPath = ""
+        actionsDirectory = ""
+        current = Mutex(Snapshot(secrets: secrets, catalog: catalog))
+    }
+
+    /// What is loaded now.
+    public var snapshot: Snapshot { current.withLock { $0 } }
+
+    /// Reads both files again; keeps the old ones if either new one is invalid.
+    public func reload(logger: Logger) {
+        do {
+            let fresh = try Self.load(secretsPath: secretsPath, actionsDirectory: actionsDirectory)
+            current.withLock { $0 = fresh }
+            logger.info(
+                "reloaded secrets and actions",
+                metadata: ["users": "\(fresh.secrets.users.count)", "actions": "\(fresh.catalog.actions.count)"])
+        } catch {
+            logger.error("reload refused, keeping the previous secrets and actions: \(error)")
+        }
+    }
+
+    private static func load(secretsPath: String, actionsDirectory: String) throws -> Snapshot {
+        let secrets = try SecretsFile.load(from: secretsPath)
+        let catalog = try ActionCatalog.load(from: actionsDirectory)
+        return Snapshot(secrets: secrets, catalog: catalog)
+    }
+}

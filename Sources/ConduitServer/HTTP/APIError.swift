@@ -1,0 +1,41 @@
+import ConduitCore
+import Hummingbird
+
+/// An error answer: `{"error": {"code": "…", "message": "…", "parameter": "…"}}` with its status.
+public struct APIError: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var parameter: String?
+
+    public init(status: HTTPResponse.Status, code: String, message: String, parameter: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.parameter = parameter
+    }
+
+    /// The JSON body.
+    public var json: JSONValue {
+        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        if let parameter { error["parameter"] = .string(parameter) }
+        return ["error": .object(error)]
+    }
+
+    static func badRequest(_ error: RequestError) -> APIError {
+        APIError(status: .badRequest, code: error.code, message: error.message, parameter: error.parameter)
+    }
+
+    static func unauthorized(_ error: AuthenticationError) -> APIError {
+        APIError(status: .unauthorized, code: error.code, message: error.description)
+    }
+
+    static let notFound = APIError(status: .notFound, code: "not_found", message: "no such record")
+
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, code: "body_too_large", message: "the body exceeds \(limit) bytes")
+    }
+
+    static let internalError = APIError(
+        status: .internalServerError, code: "internal_error", message: "the server failed; see its log")
+}

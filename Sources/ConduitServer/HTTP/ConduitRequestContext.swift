@@ -1,0 +1,35 @@
+import ConduitCore
+import Hummingbird
+import Logging
+import Synchronization
+
+/// The per-request context: who signed the request (once ``SignatureMiddleware`` verified it)
+/// and what the controller decided, for the single log line each request gets.
+public struct ConduitRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The verified signer; nil before authentication.
+    public var identity: AuthenticatedRequest?
+    /// Filled by controllers, read by the middleware when it logs the request.
+    public let summary = RequestSummary()
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// The body limit is enforced by ``SignatureMiddleware`` with its own configured value.
+    public var maxUploadSize: Int { 1024 * 1024 }
+}
+
+/// What a controller reports about a request for the log line: the action and the decision.
+public final class RequestSummary: Sendable {
+    private let fields = Mutex<(action: String?, decision: String?)>((nil, nil))
+
+    public init() {}
+
+    public func record(action: String, decision: String) {
+        fields.withLock { $0 = (action, decision) }
+    }
+
+    public var action: String? { fields.withLock { $0.action } }
+    public var decision: String? { fields.withLock { $0.decision } }
+}

@@ -1,0 +1,121 @@
+import ConduitCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Authenticates every request under `/v1` (RFC 9421, docs/PROTOCOL.md) and signs every answer.
+///
+/// - A body above the limit: 413, unsigned (refused before authentication).
+/// - A signature that is missing, malformed, stale, replayed or wrong: 401, unsigned.
+/// - Otherwise the request reaches its route with ``ConduitRequestContext/identity`` set, and the
+///   answer — success or error — is signed with the requester's secret, echoing its nonce.
+public struct SignatureMiddleware: RouterMiddleware {
+    public typealias Context = ConduitRequestContext
+
+    let state: BrokerState
+    let authenticator: RequestAuthenticator
+    let bodyLimit: Int
+
+    public init(state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int) {
+        self.state = state
+        self.authenticator = authenticator
+        self.bodyLimit = bodyLimit
+    }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        var request = request
+        let response: Response
+        var user: String?
+        do {
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: bodyLimit)
+            } catch {
+                throw APIError.bodyTooLarge(limit: bodyLimit)
+            }
+            let secrets = state.snapshot.secrets
+            let identity: AuthenticatedRequest
+            do {
+                identity = try authenticator.authenticate(
+                    Self.components(of: request), body: Array(buffer: body), secrets: secrets,
+                    now: Int64(Date().timeIntervalSince1970))
+            } catch {
+                throw APIError.unauthorized(error)
+            }
+            user = identity.user
+            var context = context
+            context.identity = identity
+            let answer: Response
+            do {
+                answer = try await next(request, context)
+            } catch {
+                answer = JSONResponse.make(Self.apiError(for: error, logger: context.logger).status, Self.apiError(for: error, logger: context.logger).json)
+            }
+            response = try await sign(answer, for: identity, secrets: secrets)
+        } catch let error as APIError {
+            response = JSONResponse.make(error.status, error.json)
+        }
+        log(request, response: response, user: user, context: context, started: started)
+        return response
+    }
+
+    private func sign(_ response: Response, for identity: AuthenticatedRequest, secrets: Secrets) async throws -> Response {
+        guard let key = secrets[identity.user]?.keyBytes else { throw APIError.internalError }
+        let body = try await CollectingBodyWriter.collect(response.body)
+        let bytes = Array(buffer: body)
+        let signed = try ResponseSignature.sign(
+            status: Int(response.status.code), body: bytes, for: identity, key: key,
+            now: Int64(Date().timeIntervalSince1970))
+        var headers = response.headers
+        headers[.contentDigest] = signed.contentDigest
+        headers[.signatureInput] = signed.signature.signatureInput
+        headers[.signature] = signed.signature.signature
+        return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// The request as RFC 9421 sees it: raw target (percent-encoding kept), authority, header fields.
+    static func components(of request: Request) -> HTTPMessageComponents {
+        var fields: [String: [String]] = [:]
+        for field in request.headers {
+            fields[field.name.canonicalName, default: []].append(field.value)
+        }
+        return .request(
+            method: request.method.rawValue, target: request.head.path ?? "/", authority: request.head.authority ?? "",
+            fields: fields)
+    }
+
+    static func apiError(for error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as RequestError: return .badRequest(error)
+        case let error as HTTPError:
+            return APIError(status: error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
+        default:
+            logger.error("unexpected error: \(error)")
+            return .internalError
+        }
+    }
+
+    private func log(_ request: Request, response: Response, user: String?, context: Context, started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code)",
+            metadata: [
+                "user": "\(user ?? "-")", "action": "\(context.summary.action ?? "-")",
+                "decision": "\(context.summary.decision ?? "-")", "status": "\(response.status.code)",
+                "duration_ms": "\(String(format: "%.2f", milliseconds))",
+            ])
+    }
+}
+
+extension HTTPField.Name {
+    static let signature = Self("Signature")!
+    static let signatureInput = Self("Signature-Input")!
+    static let contentDigest = Self("Content-Digest")!
+}

@@ -1,0 +1,43 @@
+import ConduitCore
+
+/// Everything `ccc-server` needs to run, as a plain value: commands build it from flags and the
+/// environment; this library never reads either.
+public struct ServerConfiguration: Sendable {
+    /// The secrets file.
+    public var secretsPath: String
+    /// The directory of action files.
+    public var actionsDirectory: String
+    /// Address to bind; loopback by default.
+    public var host: String
+    /// Port to bind; 0 picks a free one (the bound port is reported through `onServerRunning`).
+    public var port: Int
+    /// Container directory that relative `path` parameters resolve against.
+    public var root: String
+    /// Shared directories.
+    public var volumes: [Volume]
+    /// Oldest acceptable signature, in seconds.
+    public var maxAge: Int64
+    /// Furthest acceptable clock skew into the future, in seconds.
+    public var maxSkew: Int64
+    /// Largest accepted request body, in bytes.
+    public var bodyLimit: Int
+    /// Cap on the captured stdout and stderr of a handler, each, in bytes.
+    public var outputLimit: Int
+
+    public init(
+        secretsPath: String, actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,
+        root: String = "/workspace", volumes: [Volume], maxAge: Int64 = 30, maxSkew: Int64 = 5,
+        bodyLimit: Int = 64 * 1024, outputLimit: Int = 64 * 1024
+    ) {
+        self.secretsPath = secretsPath
+        self.actionsDirectory = actionsDirectory
+        self.host = host
+        self.port = port
+        self.root = root
+        self.volumes = volumes
+        self.maxAge = maxAge
+        self.maxSkew = maxSkew
+        self.bodyLimit = bodyLimit
+        self.outputLimit = outputLimit
+    }
+}

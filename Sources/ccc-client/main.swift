@@ -1,0 +1,94 @@
+import ArgumentParser
+import ConduitClient
+import ConduitCore
+import Foundation
+
+/// `ccc-client`: signs one action request, sends it, verifies the answer, prints it.
+///
+/// Exit codes: 0 completed or queued, 1 denied or failed, 2 usage or rejected request (400/404/413),
+/// 3 authentication (401, or an answer whose signature does not verify), 4 server unreachable.
+@main
+struct ClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ccc-client",
+        abstract: "Send a signed action request to a Conduit broker.",
+        discussion: """
+            The arguments are joined with spaces and parsed as one JSON object:
+              ccc-client '{"action": "edit-file",' '"filename": "/workspace/a"}'
+            Exit codes: 0 completed or queued, 1 denied or failed, 2 usage or rejected request,
+            3 authentication, 4 server unreachable.
+            """)
+
+    @Option(help: "The secrets file holding your user's secret (env CCC_SECRETS). [default: secrets.json]")
+    var secrets: String?
+
+    @Option(help: "Your user name (env CCC_USER); defaults to the only user of the secrets file.")
+    var user: String?
+
+    @Option(help: "The broker's URL (env CCC_SERVER). [default: http://127.0.0.1:3015]")
+    var server: String?
+
+    @Argument(help: "The request as JSON, e.g. '{\"action\": \"list-actions\"}'.")
+    var json: [String] = []
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot() as! ClientCommand
+            try await command.runReportingExit()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else {
+                FileHandle.standardError.write(Data("ccc-client: \(fullMessage(for: error))\n".utf8))
+            }
+            Foundation.exit(code == .success ? 0 : 2)
+        }
+    }
+
+    mutating func runReportingExit() async throws {
+        let code = await send()
+        Foundation.exit(code)
+    }
+
+    private func send() async -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let text = json.joined(separator: " ")
+        guard !text.isEmpty else { return fail(2, "no request given; e.g. ccc-client '{\"action\": \"list-actions\"}'") }
+        guard let request = try? JSONValue.parse(Array(text.utf8)), case .object = request else {
+            return fail(2, "the arguments are not one JSON object: \(text)")
+        }
+        do {
+            let credentials = try ClientCredentials.load(
+                secretsPath: secrets ?? environment["CCC_SECRETS"] ?? "secrets.json", user: user ?? environment["CCC_USER"])
+            let client = try ConduitHTTPClient(
+                serverURL: server ?? environment["CCC_SERVER"] ?? "http://127.0.0.1:3015", credentials: credentials)
+            let response = try await client.submit(request)
+            print(String(decoding: response.body, as: UTF8.self))
+            return Self.exitCode(for: response)
+        } catch {
+            switch error {
+            case .usage(let message): return fail(2, message)
+            case .authentication(let message): return fail(3, message)
+            case .unreachable(let message): return fail(4, message)
+            }
+        }
+    }
+
+    /// 0 completed or queued, 1 denied or failed, 2 rejected, 3 authentication.
+    static func exitCode(for response: ConduitResponse) -> Int32 {
+        switch response.status {
+        case 200: response.json?["status"]?.stringValue == "completed" ? 0 : 1
+        case 202: 0
+        case 403: 1
+        case 401: 3
+        case 400, 404, 413: 2
+        default: 1
+        }
+    }
+
+    private func fail(_ code: Int32, _ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("ccc-client: error: \(message)\n".utf8))
+        return code
+    }
+}

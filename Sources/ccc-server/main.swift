@@ -1,0 +1,98 @@
+import ArgumentParser
+import ConduitCore
+import ConduitServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `ccc-server`: the broker. Flags (and CONDUIT_PORT / CONDUIT_ROOT) become a ServerConfiguration.
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ccc-server",
+        abstract: "Conduit's broker: runs typed, signed action requests from containers under per-action policies.")
+
+    @Option(help: "The secrets file (JSON, mode 0600).")
+    var secrets: String
+
+    @Option(help: "Address to bind. Keep it on loopback unless containers reach the host another way.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind (env CONDUIT_PORT; 0 picks a free port). [default: 3015]")
+    var port: Int?
+
+    @Option(help: "Container directory that relative paths resolve against (env CONDUIT_ROOT). [default: /workspace]")
+    var root: String?
+
+    @Option(
+        name: .customLong("volume"),
+        help: "A shared directory, HOST:CONTAINER (repeatable). [default: ./data/workspace:/workspace and ./data/claude-home:/home/claude]")
+    var volumes: [String] = []
+
+    @Option(help: "Directory of action files.")
+    var actions = "actions"
+
+    @Option(help: "Oldest acceptable signature, in seconds.")
+    var maxAge: Int64 = 30
+
+    @Option(help: "Furthest acceptable clock skew into the future, in seconds.")
+    var maxSkew: Int64 = 5
+
+    @Option(help: "Largest accepted request body, in bytes.")
+    var bodyLimit = 64 * 1024
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
+        if maxAge < 1 { throw ValidationError("--max-age must be at least 1 second") }
+        if maxSkew < 0 { throw ValidationError("--max-skew cannot be negative") }
+        if bodyLimit < 1 { throw ValidationError("--body-limit must be positive") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var resolvedPort = 3015
+        if let port {
+            resolvedPort = port
+        } else if let text = environment["CONDUIT_PORT"] {
+            guard let value = Int(text), (0...65535).contains(value) else {
+                throw ValidationError("CONDUIT_PORT must be a port number, got \"\(text)\"")
+            }
+            resolvedPort = value
+        }
+        let resolvedRoot = root ?? environment["CONDUIT_ROOT"] ?? "/workspace"
+        guard resolvedRoot.hasPrefix("/") else { throw ValidationError("--root must be an absolute container path") }
+        let cwd = FileManager.default.currentDirectoryPath
+        var parsedVolumes: [Volume] = []
+        for text in volumes {
+            do { parsedVolumes.append(try Volume(parsing: text)) } catch { throw ValidationError(error.description) }
+        }
+        if parsedVolumes.isEmpty {
+            parsedVolumes = PathMapper.defaultVolumes(hostDirectory: cwd + "/data")
+        }
+
+        var logger = Logger(label: "conduit")
+        logger.logLevel = logLevel
+        let configuration = ServerConfiguration(
+            secretsPath: secrets, actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
+            volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit)
+        for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {
+            logger.warning("volume host directory does not exist: \(volume.host)")
+        }
+        let app: any ApplicationProtocol
+        do {
+            app = try buildApplication(configuration: configuration, logger: logger) { port in
+                // Written straight to the descriptor so a reading process sees it at once.
+                FileHandle.standardOutput.write(Data("ccc-server listening on http://\(configuration.host):\(port)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("ccc-server: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        try await app.runService()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
