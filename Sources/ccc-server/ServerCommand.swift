@@ -44,6 +44,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    /// Blocks the signals the server handles before any other thread exists, so every thread
+    /// inherits the mask and they reach the service lifecycle instead of killing the process.
+    static func main() async {
+        ProcessSignals.blockHandledSignals()
+        await main(nil)
+    }
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if maxAge < 1 { throw ValidationError("--max-age must be at least 1 second") }
@@ -91,7 +98,12 @@ struct ServerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("ccc-server: error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            FileHandle.standardError.write(Data("ccc-server: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 
