@@ -4,6 +4,11 @@ public struct MappedPath: Sendable, Equatable {
     public var container: String
     /// The host path the handler receives, symbolic links resolved, e.g. `/home/me/conduit/workspace/hello.txt`.
     public var host: String
+
+    public init(container: String, host: String) {
+        self.container = container
+        self.host = host
+    }
 }
 
 /// Maps container paths to host paths through docker-style volumes, and never out of them.

@@ -3,6 +3,11 @@ public struct PolicyDecision: Sendable, Equatable {
     public var policy: ActionPolicy
     public var source: Source
 
+    public init(policy: ActionPolicy, source: Source) {
+        self.policy = policy
+        self.source = source
+    }
+
     /// What decided: the action's own policy, or one of its rules (index in the file, 0-based).
     public enum Source: Sendable, Equatable {
         case actionPolicy

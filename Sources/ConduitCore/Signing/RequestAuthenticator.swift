@@ -6,6 +6,12 @@ public struct AuthenticatedRequest: Sendable, Equatable {
     public var nonce: String
     /// The label the request was signed under.
     public var label: String
+
+    public init(user: String, nonce: String, label: String) {
+        self.user = user
+        self.nonce = nonce
+        self.label = label
+    }
 }
 
 /// The server's acceptance rules for signed requests (docs/PROTOCOL.md).
