@@ -1,0 +1,41 @@
+import ConduitCore
+import ConduitServer
+import Foundation
+
+/// A broker with known users, a temporary volume and test actions.
+struct BrokerFixture {
+    static let agentSecret = "agent-secret-that-is-long-enough-0123456789"
+    static let userSecret = "user-secret-that-is-long-enough-01234567890"
+
+    let hostDirectory: String
+    let configuration: ServerConfiguration
+    let state: BrokerState
+
+    init(bodyLimit: Int = 64 * 1024) throws {
+        var template = Array((NSTemporaryDirectory() + "/conduit-server-test.XXXXXX").utf8CString)
+        hostDirectory = URL(fileURLWithPath: String(cString: mkdtemp(&template)!)).resolvingSymlinksInPath().path
+        try FileManager.default.createDirectory(atPath: hostDirectory + "/workspace", withIntermediateDirectories: true)
+        configuration = ServerConfiguration(
+            secretsPath: "", volumes: [Volume(host: hostDirectory + "/workspace", container: "/workspace")],
+            bodyLimit: bodyLimit)
+        let parser = ActionFileParser()
+        let actions = try [
+            ("noop", "description: Records the decision.\npolicy: auto-accept\n"),
+            ("forbidden", "description: Always refused.\npolicy: auto-deny\n"),
+            ("ask", "description: Waits for a person.\npolicy: queue\nparams: [{name: url, type: url, required: true}]\n"),
+            ("echo", "description: Echoes.\npolicy: auto-accept\nparams: [{name: text, type: string, required: true}]\nrun: [/bin/echo, \"{text}\"]\n"),
+            ("show-path", "description: Prints the host path.\npolicy: auto-accept\nparams: [{name: file, type: path, required: true}]\nrun: [/bin/echo, \"{file}\"]\n"),
+            ("fail", "description: Exits 3.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"echo oops >&2; exit 3\"]\n"),
+            ("slow", "description: Sleeps past its timeout.\npolicy: auto-accept\nrun: [/bin/sleep, \"10\"]\ntimeout: 1\n"),
+            ("missing-program", "description: Cannot start.\npolicy: auto-accept\nrun: [conduit-no-such-program]\n"),
+            ("chatty", "description: Prints a lot.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"head -c 200000 /dev/zero | tr '\\\\0' x\"]\n"),
+        ].map { try parser.parse($0.1, name: $0.0, file: "\($0.0).yaml") }
+        state = BrokerState(
+            secrets: Secrets(users: [
+                "agent": UserSecret(secret: Self.agentSecret),
+                "user": UserSecret(secret: Self.userSecret, canApprove: ["agent"]),
+            ]), catalog: ActionCatalog(actions))
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: hostDirectory) }
+}
