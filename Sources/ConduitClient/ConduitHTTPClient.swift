@@ -18,7 +18,10 @@ public struct ConduitHTTPClient: Sendable {
     /// The longest a single request may take.
     public var timeout: TimeAmount
 
-    public init(serverURL: String, credentials: ClientCredentials, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(330)) throws(ClientError) {
+    /// - Parameter httpClient: from ``makeHTTPClient(connectTimeout:)``; the caller shuts it down.
+    public init(
+        serverURL: String, credentials: ClientCredentials, httpClient: HTTPClient, timeout: TimeAmount = .seconds(330)
+    ) throws(ClientError) {
         guard let url = URL(string: serverURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
             url.host != nil
         else {
@@ -104,6 +107,33 @@ public struct ConduitHTTPClient: Sendable {
             throw .authentication("the server's answer does not verify: \(error)")
         }
         return ConduitResponse(status: status, body: bytes, verified: true)
+    }
+
+    /// An HTTP client suited to the broker: a refused or failed connection is reported at once
+    /// (no silent retries until the deadline), and connecting may take at most `connectTimeout`.
+    /// The caller shuts it down (`try await client.shutdown()`).
+    public static func makeHTTPClient(connectTimeout: TimeAmount = .seconds(5)) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = connectTimeout
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Runs `body` with a client that owns its own HTTP client, shut down afterwards.
+    public static func withClient<Result: Sendable>(
+        serverURL: String, credentials: ClientCredentials, _ body: (ConduitHTTPClient) async throws -> Result
+    ) async throws -> Result {
+        let httpClient = makeHTTPClient()
+        do {
+            let client = try ConduitHTTPClient(serverURL: serverURL, credentials: credentials, httpClient: httpClient)
+            let result = try await body(client)
+            try? await httpClient.shutdown()
+            return result
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
     }
 
     private var baseURL: String {

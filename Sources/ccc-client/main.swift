@@ -61,12 +61,13 @@ struct ClientCommand: AsyncParsableCommand {
         do {
             let credentials = try ClientCredentials.load(
                 secretsPath: secrets ?? environment["CCC_SECRETS"] ?? "secrets.json", user: user ?? environment["CCC_USER"])
-            let client = try ConduitHTTPClient(
-                serverURL: server ?? environment["CCC_SERVER"] ?? "http://127.0.0.1:3015", credentials: credentials)
-            let response = try await client.submit(request)
+            let response = try await ConduitHTTPClient.withClient(
+                serverURL: server ?? environment["CCC_SERVER"] ?? "http://127.0.0.1:3015", credentials: credentials
+            ) { client in try await client.submit(request) }
             print(String(decoding: response.body, as: UTF8.self))
             return Self.exitCode(for: response)
         } catch {
+            guard let error = error as? ClientError else { return fail(1, "\(error)") }
             switch error {
             case .usage(let message): return fail(2, message)
             case .authentication(let message): return fail(3, message)

@@ -1,0 +1,78 @@
+import ConduitCore
+import Foundation
+import Testing
+
+/// Start-up checks, SIGHUP reloads and graceful shutdown of the real `ccc-server`.
+@Suite("ccc-server lifecycle (real binary)")
+struct ServerLifecycleTests {
+    static func workspaceWithKeys() throws -> Workspace {
+        let workspace = try Workspace()
+        _ = try workspace.keygen("--create", "user,agent")
+        return workspace
+    }
+
+    @Test func sigtermShutsDownGracefullyWithExit0() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        for _ in 0..<3 {
+            let server = try ServerProcess(arguments: ["--secrets", "secrets.json"], in: workspace.path)
+            #expect(server.stop() == 0, "\(server.log)")
+        }
+    }
+
+    @Test func aGroupReadableSecretsFileStopsTheServerWithTheFix() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        chmod(workspace.file("secrets.json"), 0o644)
+        let result = try Command.run(Binaries.path("ccc-server"), ["--secrets", "secrets.json", "--port", "0"], in: workspace.path)
+        #expect(result.exitCode != 0)
+        #expect(result.stderr.contains("chmod 600 secrets.json"), "\(result)")
+    }
+
+    @Test func anInvalidActionFileStopsTheServerNamingFileAndField() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        try workspace.write("actions/broken.yaml", "description: x\npolicy: sometimes\n")
+        let result = try Command.run(Binaries.path("ccc-server"), ["--secrets", "secrets.json", "--port", "0"], in: workspace.path)
+        #expect(result.exitCode != 0)
+        #expect(result.stderr.contains("broken.yaml: policy:"), "\(result)")
+    }
+
+    @Test func sighupReloadsActionsAndSecretsAndKeepsTheOldOnesWhenInvalid() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        let server = try ServerProcess(arguments: ["--secrets", "secrets.json"], in: workspace.path)
+        defer { server.stop() }
+        let env = ["CCC_SERVER": server.url, "CCC_SECRETS": "secrets.json", "CCC_USER": "agent"]
+        func actions() throws -> String { try workspace.client([#"{"action":"list-actions"}"#], environment: env).stdout }
+        func waitForReload(_ count: Int) {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, server.log.components(separatedBy: "reload").count - 1 < count { usleep(20_000) }
+        }
+
+        // A new valid action appears.
+        try workspace.write("actions/ping.yaml", "description: Ping.\npolicy: auto-accept\n")
+        server.signal(SIGHUP)
+        waitForReload(1)
+        #expect(try actions().contains("\"ping\""))
+
+        // An invalid file is refused; the previous catalog stays in force.
+        try workspace.write("actions/zzz.yaml", "description: x\npolicy: sometimes\n")
+        server.signal(SIGHUP)
+        waitForReload(2)
+        #expect(server.log.contains("reload refused"))
+        #expect(try actions().contains("\"ping\""))
+        try FileManager.default.removeItem(atPath: workspace.file("actions/zzz.yaml"))
+
+        // A rotated secret takes effect: the old one is refused, the new one works.
+        let old = try workspace.keygen("--filter", "agent", "--output", "old-agent.json")
+        #expect(old.exitCode == 0)
+        #expect(try workspace.keygen("--rotate", "agent").exitCode == 0)
+        server.signal(SIGHUP)
+        waitForReload(3)
+        let stale = try workspace.client(["--secrets", "old-agent.json", #"{"action":"list-actions"}"#], environment: env)
+        #expect(stale.exitCode == 3, "\(stale)")
+        #expect(try workspace.client([#"{"action":"list-actions"}"#], environment: env).exitCode == 0)
+        #expect(server.stop() == 0)
+    }
+}
