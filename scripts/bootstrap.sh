@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Conduit's demo and tests need on a fresh Debian machine with the Swift toolchain:
+# Debian packages (only those missing) and the Python test peers in a local venv (.venv).
+# Usage: scripts/bootstrap.sh [--no-venv]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: Python (for the independent test peers), curl (for the README's health check).
+needed=()
+command -v python3 >/dev/null 2>&1 || needed+=(python3)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || needed+=(python3-venv)
+command -v curl >/dev/null 2>&1 || needed+=(curl)
+if [ ${#needed[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  echo "bootstrap: installing ${needed[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${needed[@]}" >/dev/null
+fi
+
+if [ "${1:-}" != "--no-venv" ]; then
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+  fi
+  stamp=.venv/.requirements-installed
+  if [ ! -f "$stamp" ] || [ tests/interop/requirements.txt -nt "$stamp" ]; then
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/interop/requirements.txt
+    touch "$stamp"
+  fi
+fi

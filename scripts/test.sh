@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit, in-process route and end-to-end tests (real binaries on loopback),
+# then the interoperability tests against independent Python peers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+
+echo "== swift build"
+swift build --build-tests
+echo "== swift test"
+swift test --skip-build
+echo "== interoperability (Python http-message-signatures)"
+.venv/bin/python -m pytest -q tests/interop
