@@ -97,6 +97,8 @@ let package = Package(
             name: "conduit-bench",
             dependencies: [
                 "ConduitClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "bench/conduit-bench",

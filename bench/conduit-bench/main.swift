@@ -1,1 +1,113 @@
-print("todo")
+import ArgumentParser
+import AsyncHTTPClient
+import ConduitClient
+import ConduitCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Load generator: the same closed-loop load on `GET /healthz` and on signed requests for a
+/// decision-only auto-accept action, each request with a fresh nonce. Prints throughput and latency.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conduit-bench", abstract: "Measure signed-decision throughput against /healthz.")
+
+    @Option(help: "The broker's URL.") var server = "http://127.0.0.1:3015"
+    @Option(help: "Secrets file of the signing user.") var secrets = "secrets.json"
+    @Option(help: "Signing user.") var user = "agent"
+    @Option(help: "Decision-only auto-accept action to submit.") var action = "noop"
+    @Option(help: "Concurrent connections.") var connections = 8
+    @Option(help: "Seconds of measurement per workload.") var duration = 10.0
+    @Option(help: "Seconds of warm-up per workload.") var warmup = 2.0
+
+    struct Figures {
+        var requests: Int
+        var errors: Int
+        var seconds: Double
+        var latencies: [Double]
+
+        var throughput: Double { Double(requests) / seconds }
+        func percentile(_ p: Double) -> Double {
+            guard !latencies.isEmpty else { return .nan }
+            let sorted = latencies.sorted()
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+        }
+    }
+
+    func run() async throws {
+        let credentials = try ClientCredentials.load(secretsPath: secrets, user: user)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        configuration.httpVersion = .http1Only
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = try ConduitHTTPClient(serverURL: server, credentials: credentials, httpClient: http, timeout: .seconds(10))
+        let body = Array(JSONValue.object(["action": .string(action)]).serialized())
+        let url = server
+
+        let healthz: @Sendable () async -> Bool = {
+            guard let response = try? await http.execute(HTTPClientRequest(url: url + "/healthz"), timeout: .seconds(10)) else {
+                return false
+            }
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            return response.status == .ok
+        }
+        let signed: @Sendable () async -> Bool = {
+            guard let response = try? await client.send(method: "POST", target: "/v1/actions", body: body) else {
+                return false
+            }
+            return response.status == 200 && response.verified
+        }
+
+        print("conduit-bench: \(connections) connections, \(duration) s per workload (after \(warmup) s warm-up)")
+        _ = await measure(healthz, seconds: warmup)
+        let health = await measure(healthz, seconds: duration)
+        _ = await measure(signed, seconds: warmup)
+        let decisions = await measure(signed, seconds: duration)
+        try await http.shutdown()
+
+        print("workload                    requests  errors     req/s   p50 ms   p99 ms")
+        for (name, figures) in [("GET /healthz", health), ("signed decision (\(action))", decisions)] {
+            print(
+                name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%10d %7d %9.0f %8.3f %8.3f", figures.requests, figures.errors, figures.throughput,
+                        figures.percentile(0.5) * 1000, figures.percentile(0.99) * 1000))
+        }
+        print(String(format: "signed / healthz throughput: %.2f", decisions.throughput / health.throughput))
+    }
+
+    /// Runs `operation` in a closed loop on every connection for `seconds`.
+    func measure(_ operation: @escaping @Sendable () async -> Bool, seconds: Double) async -> Figures {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let started = ContinuousClock.now
+        let results = await withTaskGroup(of: (Int, [Double]).self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var errors = 0
+                    var latencies: [Double] = []
+                    while ContinuousClock.now < deadline {
+                        let begin = ContinuousClock.now
+                        let ok = await operation()
+                        let elapsed = ContinuousClock.now - begin
+                        if ok {
+                            latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        } else {
+                            errors += 1
+                        }
+                    }
+                    return (errors, latencies)
+                }
+            }
+            var all: [(Int, [Double])] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        let elapsed = ContinuousClock.now - started
+        let latencies = results.flatMap(\.1)
+        return Figures(
+            requests: latencies.count, errors: results.map(\.0).reduce(0, +),
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            latencies: latencies)
+    }
+}

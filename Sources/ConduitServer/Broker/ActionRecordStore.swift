@@ -2,8 +2,9 @@ import Synchronization
 
 /// Accepted requests by id, in memory.
 ///
-/// The durable SQLite store arrives with the approval queue; until then records live as long as the
-/// process, and the oldest final records are dropped beyond ``capacity``.
+/// The durable SQLite store arrives with the approval queue; until then records live as long as
+/// the process. Beyond ``capacity``, the oldest *final* records are dropped in batches (pending
+/// ones are always kept), so a long-running broker does not grow without bound.
 public final class ActionRecordStore: Sendable {
     private struct State {
         var records: [String: ActionRecord] = [:]
@@ -24,9 +25,8 @@ public final class ActionRecordStore: Sendable {
             if state.records.updateValue(record, forKey: record.id) == nil {
                 state.order.append(record.id)
             }
-            if state.order.count > capacity, let index = state.order.firstIndex(where: { state.records[$0]?.status.isFinal ?? true }) {
-                let evicted = state.order.remove(at: index)
-                state.records.removeValue(forKey: evicted)
+            if state.records.count > capacity + capacity / 10 {
+                Self.evict(downTo: capacity, in: &state)
             }
         }
     }
@@ -34,5 +34,23 @@ public final class ActionRecordStore: Sendable {
     /// The record with `id`.
     public func record(id: String) -> ActionRecord? {
         state.withLock { $0.records[id] }
+    }
+
+    /// How many records are held.
+    public var count: Int { state.withLock { $0.records.count } }
+
+    private static func evict(downTo capacity: Int, in state: inout State) {
+        var excess = state.records.count - capacity
+        var kept: [String] = []
+        kept.reserveCapacity(state.order.count)
+        for id in state.order {
+            if excess > 0, let record = state.records[id], record.status.isFinal {
+                state.records.removeValue(forKey: id)
+                excess -= 1
+            } else if state.records[id] != nil {
+                kept.append(id)
+            }
+        }
+        state.order = kept
     }
 }
