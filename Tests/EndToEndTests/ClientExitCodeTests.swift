@@ -44,6 +44,11 @@ struct ClientExitCodeTests {
             #expect(notJSON.exitCode == 2)
             #expect(notJSON.stderr.hasPrefix("ccc-client: error:") && notJSON.stderr.split(separator: "\n").count == 1)
             #expect(try workspace.client([], environment: env).exitCode == 2)
+            let huge = try workspace.client(
+                [#"{"action":"open-browser","url":"https://example.com/\#(String(repeating: "a", count: 70_000))"}"#],
+                environment: env)
+            #expect(huge.exitCode == 2, "\(huge)")
+            #expect(huge.stdout.contains("body_too_large"))
             #expect(try workspace.client(["--bogus-flag", "{}"], environment: env).exitCode == 2)
         }
     }

@@ -20,6 +20,26 @@ struct ServerLifecycleTests {
         }
     }
 
+    @Test func conduitRootAndPortComeFromTheEnvironmentWhenFlagsAreAbsent() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        let server = try ServerProcess(
+            arguments: ["--secrets", "secrets.json"], in: workspace.path,
+            environment: workspace.serverEnvironment.merging(["CONDUIT_ROOT": "/home/claude"]) { $1 })
+        defer { server.stop() }
+        let result = try workspace.client(
+            [#"{"action":"edit-file","filename":"notes.txt"}"#],
+            environment: ["CCC_SERVER": server.url, "CCC_SECRETS": "secrets.json", "CCC_USER": "agent"])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(workspace.read("bin/opened.log") == workspace.file("data/claude-home/notes.txt") + "\n")
+
+        let badPort = try Command.run(
+            Binaries.path("ccc-server"), ["--secrets", "secrets.json"], in: workspace.path,
+            environment: ["CONDUIT_PORT": "http"])
+        #expect(badPort.exitCode != 0)
+        #expect(badPort.stderr.contains("CONDUIT_PORT"), "\(badPort)")
+    }
+
     @Test func aGroupReadableSecretsFileStopsTheServerWithTheFix() throws {
         let workspace = try Self.workspaceWithKeys()
         defer { workspace.remove() }

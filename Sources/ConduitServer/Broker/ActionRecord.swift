@@ -19,6 +19,24 @@ public struct ActionRecord: Sendable, Equatable {
     public var result: JSONValue?
     public var finished: Date?
 
+    public init(
+        id: String, action: String, submitter: String, params: [String: JSONValue], status: ActionStatus, created: Date,
+        decidedBy: String? = nil, decided: Date? = nil, reason: String? = nil, result: JSONValue? = nil,
+        finished: Date? = nil
+    ) {
+        self.id = id
+        self.action = action
+        self.submitter = submitter
+        self.params = params
+        self.status = status
+        self.created = created
+        self.decidedBy = decidedBy
+        self.decided = decided
+        self.reason = reason
+        self.result = result
+        self.finished = finished
+    }
+
     /// The full record, as `GET /v1/actions/{id}` returns it.
     public var json: JSONValue {
         var members: [String: JSONValue] = [
