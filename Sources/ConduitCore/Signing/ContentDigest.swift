@@ -21,7 +21,7 @@ public enum ContentDigest {
         guard let member = dictionary["sha-256"] else {
             throw .digestMismatch("Content-Digest has no sha-256 member")
         }
-        guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.bareItem,
+        guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.rfc9651BareItem,
             let claimed = Data(base64Encoded: encoded)
         else {
             throw .digestMismatch("the sha-256 member of Content-Digest is not a byte sequence")

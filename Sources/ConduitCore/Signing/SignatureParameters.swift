@@ -27,10 +27,12 @@ public struct SignatureParameters: Sendable, Equatable {
     /// The structured-field inner list, parameters in a fixed order: created, expires, nonce, keyid, alg, tag.
     var innerList: InnerList {
         var items = BareInnerList()
-        for component in components { items.append(Item(bareItem: BareItem.string(component), parameters: OrderedMap<String, BareItem>())) }
-        var parameters = OrderedMap<String, BareItem>()
-        if let created { parameters["created"] = .integer(Int(created)) }
-        if let expires { parameters["expires"] = .integer(Int(expires)) }
+        for component in components {
+            items.append(Item(bareItem: RFC9651BareItem.string(component), parameters: OrderedMap<String, RFC9651BareItem>()))
+        }
+        var parameters = OrderedMap<String, RFC9651BareItem>()
+        if let created { parameters["created"] = .integer(created) }
+        if let expires { parameters["expires"] = .integer(expires) }
         if let nonce { parameters["nonce"] = .string(nonce) }
         if let keyid { parameters["keyid"] = .string(keyid) }
         if let alg { parameters["alg"] = .string(alg) }
@@ -42,10 +44,10 @@ public struct SignatureParameters: Sendable, Equatable {
     init(innerList: InnerList) throws(AuthenticationError) {
         var components: [String] = []
         for item in innerList.bareInnerList {
-            guard case .string(let name) = item.bareItem else {
+            guard case .string(let name) = item.rfc9651BareItem else {
                 throw .malformedSignature("covered components must be strings")
             }
-            guard item.parameters.count == 0 else {
+            guard item.rfc9651Parameters.count == 0 else {
                 throw .malformedSignature("component parameters (as on \"\(name)\") are not supported")
             }
             guard !components.contains(name) else {
@@ -54,10 +56,10 @@ public struct SignatureParameters: Sendable, Equatable {
             components.append(name)
         }
         self.init(components: components)
-        for (name, value) in innerList.parameters {
+        for (name, value) in innerList.rfc9651Parameters {
             switch (name, value) {
-            case ("created", .integer(let number)): created = Int64(number)
-            case ("expires", .integer(let number)): expires = Int64(number)
+            case ("created", .integer(let number)): created = number
+            case ("expires", .integer(let number)): expires = number
             case ("nonce", .string(let text)): nonce = text
             case ("keyid", .string(let text)): keyid = text
             case ("alg", .string(let text)): alg = text

@@ -38,7 +38,7 @@ public enum SignatureVerifier {
         guard let signatureMember = signatures[label] else {
             throw .malformedSignature("Signature has no member \"\(label)\"")
         }
-        guard case .item(let item) = signatureMember, case .undecodedByteSequence(let encoded) = item.bareItem,
+        guard case .item(let item) = signatureMember, case .undecodedByteSequence(let encoded) = item.rfc9651BareItem,
             let mac = Data(base64Encoded: encoded)
         else {
             throw .malformedSignature("Signature member \"\(label)\" is not a byte sequence")

@@ -20,6 +20,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Seconds of measurement per workload.") var duration = 10.0
     @Option(help: "Seconds of warm-up per workload.") var warmup = 2.0
+    @Option(help: "Workloads to run: both, healthz, signed or unsigned-post.") var workload = "both"
+    @Flag(help: "Time the per-request building blocks in process instead.") var micro = false
 
     struct Figures {
         var requests: Int
@@ -36,6 +38,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if micro { return try Micro.run() }
         let credentials = try ClientCredentials.load(secretsPath: secrets, user: user)
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
@@ -60,21 +63,40 @@ struct Bench: AsyncParsableCommand {
         }
 
         print("conduit-bench: \(connections) connections, \(duration) s per workload (after \(warmup) s warm-up)")
-        _ = await measure(healthz, seconds: warmup)
-        let health = await measure(healthz, seconds: duration)
-        _ = await measure(signed, seconds: warmup)
-        let decisions = await measure(signed, seconds: duration)
+        let unsignedPost: @Sendable () async -> Bool = {
+            var request = HTTPClientRequest(url: url + "/v1/actions")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(bytes: body))
+            guard let response = try? await http.execute(request, timeout: .seconds(10)) else { return false }
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            return response.status == .unauthorized
+        }
+        var rows: [(String, Figures)] = []
+        if workload == "unsigned-post" {
+            _ = await measure(unsignedPost, seconds: warmup)
+            rows.append(("unsigned POST (401)", await measure(unsignedPost, seconds: duration)))
+        }
+        if workload == "both" || workload == "healthz" {
+            _ = await measure(healthz, seconds: warmup)
+            rows.append(("GET /healthz", await measure(healthz, seconds: duration)))
+        }
+        if workload == "both" || workload == "signed" {
+            _ = await measure(signed, seconds: warmup)
+            rows.append(("signed decision (\(action))", await measure(signed, seconds: duration)))
+        }
         try await http.shutdown()
 
         print("workload                    requests  errors     req/s   p50 ms   p99 ms")
-        for (name, figures) in [("GET /healthz", health), ("signed decision (\(action))", decisions)] {
+        for (name, figures) in rows {
             print(
                 name.padding(toLength: 26, withPad: " ", startingAt: 0)
                     + String(
                         format: "%10d %7d %9.0f %8.3f %8.3f", figures.requests, figures.errors, figures.throughput,
                         figures.percentile(0.5) * 1000, figures.percentile(0.99) * 1000))
         }
-        print(String(format: "signed / healthz throughput: %.2f", decisions.throughput / health.throughput))
+        if rows.count == 2 {
+            print(String(format: "signed / healthz throughput: %.2f", rows[1].1.throughput / rows[0].1.throughput))
+        }
     }
 
     /// Runs `operation` in a closed loop on every connection for `seconds`.
