@@ -18,6 +18,9 @@ struct ServerLifecycleTests {
             let server = try ServerProcess(arguments: ["--secrets", "secrets.json"], in: workspace.path)
             #expect(server.stop() == 0, "\(server.log)")
         }
+        let interrupted = try ServerProcess(arguments: ["--secrets", "secrets.json"], in: workspace.path)
+        interrupted.signal(SIGINT)
+        #expect(interrupted.stop() == 0, "\(interrupted.log)")
     }
 
     @Test func conduitRootAndPortComeFromTheEnvironmentWhenFlagsAreAbsent() throws {

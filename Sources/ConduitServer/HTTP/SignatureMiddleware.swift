@@ -54,11 +54,14 @@ public struct SignatureMiddleware: RouterMiddleware {
             do {
                 answer = try await next(request, context)
             } catch {
-                answer = JSONResponse.make(Self.apiError(for: error, logger: context.logger).status, Self.apiError(for: error, logger: context.logger).json)
+                let failure = Self.apiError(for: error, logger: context.logger)
+                answer = JSONResponse.make(failure.status, failure.json)
             }
             response = try await sign(answer, for: identity, secrets: secrets)
-        } catch let error as APIError {
-            response = JSONResponse.make(error.status, error.json)
+        } catch {
+            // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
+            let failure = Self.apiError(for: error, logger: context.logger)
+            response = JSONResponse.make(failure.status, failure.json)
         }
         log(request, response: response, user: user, context: context, started: started)
         return response
