@@ -8,6 +8,7 @@ import Synchronization
 public final class ActionRecordStore: Sendable {
     private struct State {
         var records: [String: ActionRecord] = [:]
+        /// Ids in insertion order.
         var order: [String] = []
     }
 
@@ -39,18 +40,22 @@ public final class ActionRecordStore: Sendable {
     /// How many records are held.
     public var count: Int { state.withLock { $0.records.count } }
 
+    /// Drops the oldest final records, scanning from the front; pending ones are kept in order.
     private static func evict(downTo capacity: Int, in state: inout State) {
         var excess = state.records.count - capacity
-        var kept: [String] = []
-        kept.reserveCapacity(state.order.count)
-        for id in state.order {
-            if excess > 0, let record = state.records[id], record.status.isFinal {
+        var stillPending: [String] = []
+        var scanned = 0
+        while excess > 0, scanned < state.order.count {
+            let id = state.order[scanned]
+            scanned += 1
+            guard let record = state.records[id] else { continue }
+            if record.status.isFinal {
                 state.records.removeValue(forKey: id)
                 excess -= 1
-            } else if state.records[id] != nil {
-                kept.append(id)
+            } else {
+                stillPending.append(id)
             }
         }
-        state.order = kept
+        state.order = stillPending + state.order[scanned...]
     }
 }
