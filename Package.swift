@@ -73,6 +73,8 @@ let package = Package(
             name: "ccc-server",
             dependencies: [
                 "ConduitServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

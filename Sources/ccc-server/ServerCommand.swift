@@ -4,6 +4,8 @@ import ConduitServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `ccc-server`: the broker. Flags (and CONDUIT_PORT / CONDUIT_ROOT) become a ServerConfiguration.
 @main
@@ -48,6 +50,9 @@ struct ServerCommand: AsyncParsableCommand {
     /// inherits the mask and they reach the service lifecycle instead of killing the process.
     static func main() async {
         ProcessSignals.blockHandledSignals()
+        // Run Swift concurrency on NIO's event loops: requests no longer hop between NIO's threads
+        // and the cooperative pool (measured: see docs/DESIGN.md, "Benchmark").
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await main(nil)
     }
 
