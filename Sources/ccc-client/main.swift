@@ -31,24 +31,24 @@ struct ClientCommand: AsyncParsableCommand {
     @Argument(help: "The request as JSON, e.g. '{\"action\": \"list-actions\"}'.")
     var json: [String] = []
 
+    /// Parses, sends, and exits with the documented code (usage errors: 2, not ArgumentParser's 64).
     static func main() async {
+        let command: ClientCommand
         do {
-            var command = try parseAsRoot() as! ClientCommand
-            try await command.runReportingExit()
+            command = try parse()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
-            } else {
-                FileHandle.standardError.write(Data("ccc-client: \(fullMessage(for: error))\n".utf8))
+                Foundation.exit(0)
             }
-            Foundation.exit(code == .success ? 0 : 2)
+            FileHandle.standardError.write(Data("ccc-client: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
         }
+        Foundation.exit(await command.send())
     }
 
-    mutating func runReportingExit() async throws {
-        let code = await send()
-        Foundation.exit(code)
+    func run() async throws {
+        Foundation.exit(await send())
     }
 
     private func send() async -> Int32 {

@@ -112,7 +112,7 @@ public struct ActionRunner: Sendable {
             }
             return ExecutionOutcome(exitCode: code, stdout: stdout, stderr: stderr, timedOut: false, launchError: nil)
         case .launchFailed(let message):
-            // Descriptors are closed by Subprocess only once spawned; close ours if it never ran.
+            // Subprocess closes the handed-over descriptors on a failed spawn too.
             return ExecutionOutcome(exitCode: 127, stdout: stdout, stderr: stderr, timedOut: false, launchError: message)
         case .timedOut:
             return ExecutionOutcome(exitCode: 137, stdout: stdout, stderr: stderr, timedOut: true, launchError: nil)
