@@ -29,7 +29,7 @@ public struct ActionsController: Sendable {
             case .denied: .forbidden
             case .completed, .failed: .ok
             }
-        return JSONResponse.make(status, record.submissionJSON)
+        return try JSONResponse.make(status, record.submissionJSON, signer: context.responseSigner)
     }
 
     /// The record, for its submitter only; 404 for anyone else, as for an unknown id.
@@ -37,6 +37,6 @@ public struct ActionsController: Sendable {
         guard let identity = context.identity else { throw APIError.internalError }
         let id = try context.parameters.require("id")
         guard let record = broker.record(id: id, for: identity.user) else { throw APIError.notFound }
-        return JSONResponse.make(.ok, record.json)
+        return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
     }
 }

@@ -9,6 +9,8 @@ public struct ConduitRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The verified signer; nil before authentication.
     public var identity: AuthenticatedRequest?
+    /// Signs answers for ``identity``; set together with it.
+    public var responseSigner: ResponseSigner?
     /// Filled by controllers, read by the middleware when it logs the request.
     public let summary = RequestSummary()
 

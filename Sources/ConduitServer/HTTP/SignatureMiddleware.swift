@@ -48,37 +48,26 @@ public struct SignatureMiddleware: RouterMiddleware {
                 throw APIError.unauthorized(error)
             }
             user = identity.user
+            guard let key = secrets[identity.user]?.keyBytes else { throw APIError.internalError }
+            let signer = ResponseSigner(identity: identity, key: key)
             var context = context
             context.identity = identity
-            let answer: Response
+            context.responseSigner = signer
             do {
-                answer = try await next(request, context)
+                let answer = try await next(request, context)
+                // Controllers sign where they build the body; anything else is signed here.
+                response = answer.headers[.signature] != nil ? answer : try await signer.sign(answer)
             } catch {
                 let failure = Self.apiError(for: error, logger: context.logger)
-                answer = JSONResponse.make(failure.status, failure.json)
+                response = try JSONResponse.make(failure.status, failure.json, signer: signer)
             }
-            response = try await sign(answer, for: identity, secrets: secrets)
         } catch {
             // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
             let failure = Self.apiError(for: error, logger: context.logger)
-            response = JSONResponse.make(failure.status, failure.json)
+            response = (try? JSONResponse.make(failure.status, failure.json)) ?? Response(status: failure.status)
         }
         log(request, response: response, user: user, context: context, started: started)
         return response
-    }
-
-    private func sign(_ response: Response, for identity: AuthenticatedRequest, secrets: Secrets) async throws -> Response {
-        guard let key = secrets[identity.user]?.keyBytes else { throw APIError.internalError }
-        let body = try await CollectingBodyWriter.collect(response.body)
-        let bytes = Array(buffer: body)
-        let signed = try ResponseSignature.sign(
-            status: Int(response.status.code), body: bytes, for: identity, key: key,
-            now: Int64(Date().timeIntervalSince1970))
-        var headers = response.headers
-        headers[.contentDigest] = signed.contentDigest
-        headers[.signatureInput] = signed.signature.signatureInput
-        headers[.signature] = signed.signature.signature
-        return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     /// The request as RFC 9421 sees it: raw target (percent-encoding kept), authority, header fields.
