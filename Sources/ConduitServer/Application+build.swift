@@ -9,6 +9,7 @@ public func buildRouter(
     startedAt: Int64 = Int64(Date().timeIntervalSince1970)
 ) -> Router<ConduitRequestContext> {
     let router = Router(context: ConduitRequestContext.self)
+    router.add(middleware: JSONErrorMiddleware())
     router.get("healthz") { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
     let authenticator = RequestAuthenticator(
         maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)

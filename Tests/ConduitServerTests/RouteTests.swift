@@ -51,6 +51,16 @@ struct RouteTests {
         }
     }
 
+    @Test func anUnknownEndpointIs404InTheJSONErrorShape() async throws {
+        try await withBroker { agent, _, _ in
+            for (uri, method) in [("/v2/actions", HTTPRequest.Method.post), ("/nothing", .get)] {
+                let response = try await agent.client.execute(uri: uri, method: method)
+                #expect(response.status == .notFound)
+                #expect(try JSONValue.parse(Array(buffer: response.body))["error"]?["code"] == "not_found")
+            }
+        }
+    }
+
     @Test func anUnsignedRequestIs401WithAJSONErrorAndNoSignature() async throws {
         try await withBroker { agent, _, _ in
             let response = try await agent.client.execute(
