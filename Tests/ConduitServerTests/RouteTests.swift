@@ -1,5 +1,6 @@
 import ConduitCore
 import ConduitServer
+import ConduitStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -16,7 +17,8 @@ struct RouteTests {
     ) async throws {
         let fixture = try BrokerFixture(bodyLimit: bodyLimit)
         defer { fixture.remove() }
-        let router = buildRouter(configuration: fixture.configuration, state: fixture.state, startedAt: 0)
+        let store = ActionRecordStore(database: try ConduitDatabase.inMemory())
+        let router = buildRouter(configuration: fixture.configuration, state: fixture.state, store: store, startedAt: 0)
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await body(

@@ -12,7 +12,8 @@ final class ServerProcess {
     init(arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
         output = try TemporaryFile()
         process.executableURL = URL(fileURLWithPath: Binaries.path("ccc-server"))
-        process.arguments = ["--port", "0"] + arguments
+        let database = arguments.contains("--db") ? [] : ["--db", directory + "/conduit.sqlite"]
+        process.arguments = ["--port", "0"] + database + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
