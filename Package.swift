@@ -17,7 +17,6 @@ let package = Package(
         .executable(name: "ccc-keygen", targets: ["ccc-keygen"]),
         .executable(name: "conduit-bench", targets: ["conduit-bench"]),
         .library(name: "ConduitCore", targets: ["ConduitCore"]),
-        .library(name: "ConduitStore", targets: ["ConduitStore"]),
         .library(name: "ConduitServer", targets: ["ConduitServer"]),
         .library(name: "ConduitClient", targets: ["ConduitClient"]),
     ],
@@ -33,7 +32,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
@@ -46,21 +44,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Durable records in SQLite (GRDB, WAL): what was asked, decided and run.
-        .target(
-            name: "ConduitStore",
-            dependencies: [
-                "ConduitCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         // HTTP broker: signature middleware, controllers, handler execution.
         .target(
             name: "ConduitServer",
             dependencies: [
                 "ConduitCore",
-                "ConduitStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,15 +112,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ConduitStoreTests",
-            dependencies: ["ConduitStore"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "ConduitServerTests",
             dependencies: [
                 "ConduitServer",
-                "ConduitStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -141,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ConduitCore", "ConduitClient"],
+            dependencies: ["ConduitCore"],
             swiftSettings: swiftSettings
         ),
     ]

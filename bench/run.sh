@@ -23,7 +23,7 @@ mkdir -p "$work/actions" "$work/data/workspace" "$work/data/claude-home"
 printf 'description: Records the decision and nothing else.\npolicy: auto-accept\n' > "$work/actions/noop.yaml"
 (cd "$work" && "$bin/ccc-keygen" --create agent >/dev/null)
 
-(cd "$work" && exec "$bin/ccc-server" --secrets secrets.json --db conduit.sqlite --actions actions --port 0 --log-level "${LOG_LEVEL:-warning}" > server.log 2>&1) &
+(cd "$work" && exec "$bin/ccc-server" --secrets secrets.json --actions actions --port 0 --log-level "${LOG_LEVEL:-warning}" > server.log 2>&1) &
 server=$!
 for _ in $(seq 1 300); do
   url=$(grep -o 'http://[0-9.:]*' "$work/server.log" 2>/dev/null | head -1 || true)

@@ -5,10 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: SQLite headers (GRDB links the system SQLite), Python (for the independent
-# test peers), curl (for the README's health check).
+# Debian packages: Python (for the independent test peers), curl (for the README's health check).
 needed=()
-dpkg -s libsqlite3-dev >/dev/null 2>&1 || needed+=(libsqlite3-dev)
 command -v python3 >/dev/null 2>&1 || needed+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || needed+=(python3-venv)
 command -v curl >/dev/null 2>&1 || needed+=(curl)

@@ -1,12 +1,11 @@
 import ConduitCore
-import ConduitStore
 import Foundation
 import Hummingbird
 import Logging
 
 /// Builds the broker's router, so tests exercise exactly what `ccc-server` serves.
 public func buildRouter(
-    configuration: ServerConfiguration, state: BrokerState, store: ActionRecordStore,
+    configuration: ServerConfiguration, state: BrokerState, store: ActionRecordStore = ActionRecordStore(),
     startedAt: Int64 = Int64(Date().timeIntervalSince1970)
 ) -> Router<ConduitRequestContext> {
     let router = Router(context: ConduitRequestContext.self)
@@ -27,12 +26,9 @@ public func buildRouter(
 /// - Parameter onServerRunning: called with the bound port once the server listens.
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) async throws -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
-    let store = ActionRecordStore(database: try ConduitDatabase.open(path: configuration.databasePath))
-    let interrupted = try await store.failInterruptedRequests()
-    if interrupted > 0 { logger.warning("marked \(interrupted) request(s) left running by a previous stop as failed") }
-    let router = buildRouter(configuration: configuration, state: state, store: store)
+    let router = buildRouter(configuration: configuration, state: state)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conduit"),

@@ -5,8 +5,6 @@ import ConduitCore
 public struct ServerConfiguration: Sendable {
     /// The secrets file.
     public var secretsPath: String
-    /// The SQLite database file (created if missing).
-    public var databasePath: String
     /// The directory of action files.
     public var actionsDirectory: String
     /// Address to bind; loopback by default.
@@ -27,12 +25,11 @@ public struct ServerConfiguration: Sendable {
     public var outputLimit: Int
 
     public init(
-        secretsPath: String, databasePath: String = ":memory:", actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,
+        secretsPath: String, actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,
         root: String = "/workspace", volumes: [Volume], maxAge: Int64 = 30, maxSkew: Int64 = 5,
         bodyLimit: Int = 64 * 1024, outputLimit: Int = 64 * 1024
     ) {
         self.secretsPath = secretsPath
-        self.databasePath = databasePath
         self.actionsDirectory = actionsDirectory
         self.host = host
         self.port = port

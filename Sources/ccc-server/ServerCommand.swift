@@ -31,9 +31,6 @@ struct ServerCommand: AsyncParsableCommand {
         help: "A shared directory, HOST:CONTAINER (repeatable). [default: ./data/workspace:/workspace and ./data/claude-home:/home/claude]")
     var volumes: [String] = []
 
-    @Option(help: "The SQLite database. [default: $XDG_STATE_HOME/conduit/conduit.sqlite, or ~/.local/state/conduit/conduit.sqlite]")
-    var db: String?
-
     @Option(help: "Directory of action files.")
     var actions = "actions"
 
@@ -90,17 +87,15 @@ struct ServerCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "conduit")
         logger.logLevel = logLevel
-        let stateHome = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
         let configuration = ServerConfiguration(
-            secretsPath: secrets, databasePath: db ?? stateHome + "/conduit/conduit.sqlite", actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
+            secretsPath: secrets, actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
             volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit)
         for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {
             logger.warning("volume host directory does not exist: \(volume.host)")
         }
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(configuration: configuration, logger: logger) { port in
+            app = try buildApplication(configuration: configuration, logger: logger) { port in
                 // Written straight to the descriptor so a reading process sees it at once.
                 FileHandle.standardOutput.write(Data("ccc-server listening on http://\(configuration.host):\(port)\n".utf8))
             }

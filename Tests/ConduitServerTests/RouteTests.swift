@@ -1,6 +1,5 @@
 import ConduitCore
 import ConduitServer
-import ConduitStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,8 +16,7 @@ struct RouteTests {
     ) async throws {
         let fixture = try BrokerFixture(bodyLimit: bodyLimit)
         defer { fixture.remove() }
-        let store = ActionRecordStore(database: try ConduitDatabase.inMemory())
-        let router = buildRouter(configuration: fixture.configuration, state: fixture.state, store: store, startedAt: 0)
+        let router = buildRouter(configuration: fixture.configuration, state: fixture.state, startedAt: 0)
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await body(

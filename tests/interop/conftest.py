@@ -29,8 +29,7 @@ def broker(tmp_path_factory):
     subprocess.run([BIN / "ccc-keygen", "--create", "user,agent"], cwd=home, check=True, capture_output=True)
     log = open(home / "server.log", "w+")
     server = subprocess.Popen(
-        [BIN / "ccc-server", "--secrets", "secrets.json", "--port", "0", "--db", home / "conduit.sqlite",
-         "--actions", REPOSITORY / "actions"],
+        [BIN / "ccc-server", "--secrets", "secrets.json", "--port", "0", "--actions", REPOSITORY / "actions"],
         cwd=home, stdout=log, stderr=subprocess.STDOUT)
     url = None
     deadline = time.monotonic() + 30

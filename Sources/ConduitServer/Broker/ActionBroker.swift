@@ -1,5 +1,4 @@
 import ConduitCore
-import ConduitStore
 import Foundation
 import Logging
 
@@ -17,12 +16,11 @@ public struct ActionBroker: Sendable {
         self.runner = runner
     }
 
-    /// Validates, decides, records and (when accepted) runs `request` for `submitter`.
-    /// - Throws: ``RequestError`` for an unknown action or a bad parameter (nothing is recorded
-    ///   then), or the database's error if the record cannot be stored.
-    public func submit(_ request: ActionRequest, from submitter: String) async throws -> ActionRecord {
+    /// Validates, decides and (when accepted) runs `request` for `submitter`.
+    /// - Throws: ``RequestError`` for an unknown action or a bad parameter; nothing is recorded then.
+    public func submit(_ request: ActionRequest, from submitter: String) async throws(RequestError) -> ActionRecord {
         let catalog = state.snapshot.catalog
-        guard let action = catalog[request.action] else { throw RequestError.unknownAction(request.action) }
+        guard let action = catalog[request.action] else { throw .unknownAction(request.action) }
         let values = try validator.validate(request, against: action)
         let decision = PolicyEvaluator.decide(action, parameters: values)
         let now = Date()
@@ -31,38 +29,38 @@ public struct ActionBroker: Sendable {
             params: values.mapValues(\.json), status: .pending, created: now)
         switch decision.policy {
         case .queue:
-            try await store.save(record)
+            store.save(record)
         case .autoDeny:
             record.status = .denied
             record.decidedBy = decision.explanation(action: action.name)
             record.decided = now
             record.reason = "denied by \(decision.explanation(action: action.name))"
             record.finished = now
-            try await store.save(record)
+            store.save(record)
         case .autoAccept:
             record.decidedBy = decision.explanation(action: action.name)
             record.decided = now
-            record = try await execute(action, values: values, record: record, catalog: catalog)
+            record = await execute(action, values: values, record: record, catalog: catalog)
         }
         return record
     }
 
     /// The record `id` as `user` may see it: only their own requests (others get nil, as if absent).
-    public func record(id: String, for user: String) async throws -> ActionRecord? {
-        guard let record = try await store.record(id: id), record.submitter == user else { return nil }
+    public func record(id: String, for user: String) -> ActionRecord? {
+        guard let record = store.record(id: id), record.submitter == user else { return nil }
         return record
     }
 
     private func execute(
         _ action: ActionDefinition, values: [String: ParameterValue], record: ActionRecord, catalog: ActionCatalog
-    ) async throws -> ActionRecord {
+    ) async -> ActionRecord {
         var record = record
         if action.builtin == .listActions {
             record.result = Self.listing(of: catalog)
             record.status = .completed
         } else if let template = action.run {
             record.status = .running
-            try await store.save(record)
+            store.save(record)
             let argv = template.render(values.mapValues(\.argument))
             let outcome = await runner.run(argv, timeout: .seconds(action.timeout))
             record.result = outcome.json
@@ -72,7 +70,7 @@ public struct ActionBroker: Sendable {
             record.status = .completed
         }
         record.finished = Date()
-        try await store.save(record)
+        store.save(record)
         return record
     }
 

@@ -1,5 +1,4 @@
 import ConduitCore
-import ConduitStore
 import Hummingbird
 
 /// `POST /v1/actions` and `GET /v1/actions/{id}`.
@@ -37,7 +36,7 @@ public struct ActionsController: Sendable {
     @Sendable func show(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         guard let identity = context.identity else { throw APIError.internalError }
         let id = try context.parameters.require("id")
-        guard let record = try await broker.record(id: id, for: identity.user) else { throw APIError.notFound }
+        guard let record = broker.record(id: id, for: identity.user) else { throw APIError.notFound }
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
     }
 }

@@ -12,8 +12,7 @@ final class ServerProcess {
     init(arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
         output = try TemporaryFile()
         process.executableURL = URL(fileURLWithPath: Binaries.path("ccc-server"))
-        let database = arguments.contains("--db") ? [] : ["--db", directory + "/conduit.sqlite"]
-        process.arguments = ["--port", "0"] + database + arguments
+        process.arguments = ["--port", "0"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
