@@ -78,19 +78,6 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The value as Foundation objects, for `JSONSerialization`.
-    public var foundationValue: Any {
-        switch self {
-        case .null: NSNull()
-        case .bool(let value): value
-        case .integer(let value): value
-        case .number(let value): value
-        case .string(let value): value
-        case .array(let values): values.map(\.foundationValue)
-        case .object(let values): values.mapValues(\.foundationValue)
-        }
-    }
-
     /// Serialises the value as compact JSON with sorted keys (stable output for tests and digests).
     ///
     /// Written directly rather than through `JSONSerialization` (which bridges every value to
