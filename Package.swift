@@ -15,10 +15,13 @@ let package = Package(
         .executable(name: "ccc-server", targets: ["ccc-server"]),
         .executable(name: "ccc-client", targets: ["ccc-client"]),
         .executable(name: "ccc-keygen", targets: ["ccc-keygen"]),
+        .executable(name: "ccc-queue", targets: ["ccc-queue"]),
         .executable(name: "conduit-bench", targets: ["conduit-bench"]),
         .library(name: "ConduitCore", targets: ["ConduitCore"]),
+        .library(name: "ConduitStore", targets: ["ConduitStore"]),
         .library(name: "ConduitServer", targets: ["ConduitServer"]),
         .library(name: "ConduitClient", targets: ["ConduitClient"]),
+        .library(name: "ConduitTUI", targets: ["ConduitTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -32,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
@@ -44,11 +48,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Durable state in SQLite (GRDB, WAL): records, events, grants; group-committed writes.
+        .target(
+            name: "ConduitStore",
+            dependencies: [
+                "ConduitCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP broker: signature middleware, controllers, handler execution.
         .target(
             name: "ConduitServer",
             dependencies: [
                 "ConduitCore",
+                "ConduitStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +80,23 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // ncursesw, wrapped for Swift (Debian: libncurses-dev).
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // The queue manager: a pure view model plus a thin curses screen.
+        .target(
+            name: "ConduitTUI",
+            dependencies: ["ConduitCore", "ConduitClient", "CNcursesw"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ccc-queue",
+            dependencies: [
+                "ConduitTUI",
+                "ConduitClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,9 +143,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ConduitStoreTests",
+            dependencies: ["ConduitStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConduitTUITests",
+            dependencies: ["ConduitTUI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ConduitServerTests",
             dependencies: [
                 "ConduitServer",
+                "ConduitStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -123,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ConduitCore"],
+            dependencies: ["ConduitCore", "ConduitClient"],
             swiftSettings: swiftSettings
         ),
     ]

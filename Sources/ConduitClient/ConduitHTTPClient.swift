@@ -49,34 +49,7 @@ public struct ConduitHTTPClient: Sendable {
 
     /// Sends one signed request. `target` is the raw path and query, e.g. `/v1/actions/ID`.
     public func send(method: String, target: String, body: [UInt8]? = nil) async throws(ClientError) -> ConduitResponse {
-        let nonce = MessageSigner.newNonce()
-        var message = HTTPMessageComponents.request(method: method, target: target, authority: authority)
-        var components = RequestAuthenticator.requiredComponents
-        if let body {
-            message.addField("content-digest", ContentDigest.headerValue(for: body))
-            components.append("content-digest")
-        }
-        let parameters = SignatureParameters(
-            components: components, created: Int64(Date().timeIntervalSince1970), nonce: nonce,
-            keyid: credentials.user, alg: "hmac-sha256")
-        let signature: SignatureHeaders
-        do {
-            signature = try MessageSigner.sign(message, parameters: parameters, key: credentials.key)
-        } catch {
-            throw .usage("cannot sign the request: \(error)")
-        }
-
-        var request = HTTPClientRequest(url: baseURL + target)
-        request.method = HTTPMethod(rawValue: method)
-        request.headers.replaceOrAdd(name: "Host", value: authority)
-        request.headers.add(name: "Signature-Input", value: signature.signatureInput)
-        request.headers.add(name: "Signature", value: signature.signature)
-        if let body, let digest = message.fieldValue("content-digest") {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "Content-Digest", value: digest)
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-
+        let (request, nonce) = try signedRequest(method: method, target: target, body: body)
         let response: HTTPClientResponse
         let bytes: [UInt8]
         do {
@@ -107,6 +80,40 @@ public struct ConduitHTTPClient: Sendable {
             throw .authentication("the server's answer does not verify: \(error)")
         }
         return ConduitResponse(status: status, body: bytes, verified: true)
+    }
+
+    /// A request signed for this client's user, and the nonce its answer must echo.
+    func signedRequest(method: String, target: String, body: [UInt8]? = nil, accept: String? = nil)
+        throws(ClientError) -> (HTTPClientRequest, String)
+    {
+        let nonce = MessageSigner.newNonce()
+        var message = HTTPMessageComponents.request(method: method, target: target, authority: authority)
+        var components = RequestAuthenticator.requiredComponents
+        if let body {
+            message.addField("content-digest", ContentDigest.headerValue(for: body))
+            components.append("content-digest")
+        }
+        let parameters = SignatureParameters(
+            components: components, created: Int64(Date().timeIntervalSince1970), nonce: nonce,
+            keyid: credentials.user, alg: "hmac-sha256")
+        let signature: SignatureHeaders
+        do {
+            signature = try MessageSigner.sign(message, parameters: parameters, key: credentials.key)
+        } catch {
+            throw .usage("cannot sign the request: \(error)")
+        }
+        var request = HTTPClientRequest(url: baseURL + target)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.replaceOrAdd(name: "Host", value: authority)
+        request.headers.add(name: "Signature-Input", value: signature.signatureInput)
+        request.headers.add(name: "Signature", value: signature.signature)
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        if let body, let digest = message.fieldValue("content-digest") {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Digest", value: digest)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return (request, nonce)
     }
 
     /// An HTTP client suited to the broker: a refused or failed connection is reported at once

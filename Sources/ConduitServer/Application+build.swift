@@ -1,38 +1,56 @@
 import ConduitCore
+import ConduitStore
 import Foundation
 import Hummingbird
 import Logging
 
+/// Builds the broker that `buildRouter` serves (and the expiry service sweeps).
+public func buildBroker(
+    configuration: ServerConfiguration, state: BrokerState, store: ConduitStore,
+    logger: Logger = Logger(label: "conduit.broker")
+) -> ActionBroker {
+    ActionBroker(
+        state: state, store: store, pathMapper: PathMapper(volumes: configuration.volumes, root: configuration.root),
+        runner: ActionRunner(outputLimit: configuration.outputLimit), defaultExpiry: configuration.defaultExpiry,
+        logger: logger)
+}
+
 /// Builds the broker's router, so tests exercise exactly what `ccc-server` serves.
 public func buildRouter(
-    configuration: ServerConfiguration, state: BrokerState, store: ActionRecordStore = ActionRecordStore(),
-    startedAt: Int64 = Int64(Date().timeIntervalSince1970)
+    configuration: ServerConfiguration, broker: ActionBroker, startedAt: Int64 = Int64(Date().timeIntervalSince1970)
 ) -> Router<ConduitRequestContext> {
     let router = Router(context: ConduitRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     router.get("healthz") { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
     let authenticator = RequestAuthenticator(
         maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)
-    let broker = ActionBroker(
-        state: state, store: store, pathMapper: PathMapper(volumes: configuration.volumes, root: configuration.root),
-        runner: ActionRunner(outputLimit: configuration.outputLimit))
     let v1 = router.group("v1").add(
-        middleware: SignatureMiddleware(state: state, authenticator: authenticator, bodyLimit: configuration.bodyLimit))
+        middleware: SignatureMiddleware(
+            state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit))
     ActionsController(broker: broker).addRoutes(to: v1)
+    GrantsController(broker: broker).addRoutes(to: v1)
+    EventsController(broker: broker, heartbeat: configuration.heartbeat).addRoutes(to: v1)
     return router
 }
 
-/// Builds the whole application: router, bound address, SIGHUP reloading.
+/// Builds the whole application: database (requests left running by a stop are marked failed),
+/// router, bound address, SIGHUP reloading, expiry.
 /// - Parameter onServerRunning: called with the bound port once the server listens.
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) throws -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
-    let router = buildRouter(configuration: configuration, state: state)
+    let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath))
+    let interrupted = try await store.failInterruptedRequests()
+    if interrupted > 0 {
+        logger.warning("marked \(interrupted) request(s) left running by a previous stop as failed (not run again)")
+    }
+    let broker = buildBroker(configuration: configuration, state: state, store: store, logger: logger)
+    let router = buildRouter(configuration: configuration, broker: broker)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conduit"),
-        services: [ReloadService(state: state, logger: logger)],
+        services: [ReloadService(state: state, logger: logger), ExpiryService(broker: broker, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

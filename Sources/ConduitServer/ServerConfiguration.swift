@@ -5,6 +5,8 @@ import ConduitCore
 public struct ServerConfiguration: Sendable {
     /// The secrets file.
     public var secretsPath: String
+    /// The SQLite database file (created if missing); `:memory:` keeps nothing across restarts.
+    public var databasePath: String
     /// The directory of action files.
     public var actionsDirectory: String
     /// Address to bind; loopback by default.
@@ -23,13 +25,21 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimit: Int
     /// Cap on the captured stdout and stderr of a handler, each, in bytes.
     public var outputLimit: Int
+    /// Seconds a queued request waits for a person when its action sets no `expires`.
+    public var defaultExpiry: Int
+    /// Interval of the comment lines that keep `/v1/events` streams alive.
+    public var heartbeat: Duration
 
     public init(
-        secretsPath: String, actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,
+        secretsPath: String, databasePath: String = ":memory:", actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,
         root: String = "/workspace", volumes: [Volume], maxAge: Int64 = 30, maxSkew: Int64 = 5,
-        bodyLimit: Int = 64 * 1024, outputLimit: Int = 64 * 1024
+        bodyLimit: Int = 64 * 1024, outputLimit: Int = 64 * 1024, defaultExpiry: Int = 900,
+        heartbeat: Duration = .seconds(15)
     ) {
         self.secretsPath = secretsPath
+        self.databasePath = databasePath
+        self.defaultExpiry = defaultExpiry
+        self.heartbeat = heartbeat
         self.actionsDirectory = actionsDirectory
         self.host = host
         self.port = port

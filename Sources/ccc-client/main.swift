@@ -3,10 +3,12 @@ import ConduitClient
 import ConduitCore
 import Foundation
 
-/// `ccc-client`: signs one action request, sends it, verifies the answer, prints it.
+/// `ccc-client`: signs one action request, sends it, verifies the answer, waits for a queued request's
+/// outcome (unless `--no-wait`), prints the final record.
 ///
-/// Exit codes: 0 completed or queued, 1 denied or failed, 2 usage or rejected request (400/404/413),
-/// 3 authentication (401, or an answer whose signature does not verify), 4 server unreachable.
+/// Exit codes: 0 completed (or pending with `--no-wait`), 1 denied or failed, 2 usage or rejected
+/// request (400/404/413), 3 authentication (401, or an answer whose signature does not verify),
+/// 4 server unreachable, 5 expired, 6 canceled, 7 still pending when `--timeout` ran out.
 @main
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +17,11 @@ struct ClientCommand: AsyncParsableCommand {
         discussion: """
             The arguments are joined with spaces and parsed as one JSON object:
               ccc-client '{"action": "edit-file",' '"filename": "/workspace/a"}'
-            Exit codes: 0 completed or queued, 1 denied or failed, 2 usage or rejected request,
-            3 authentication, 4 server unreachable.
+            A queued request is waited for (--timeout, default 300 s; --no-wait returns at once),
+            then the final record is printed.
+            Exit codes: 0 completed (or pending with --no-wait), 1 denied or failed, 2 usage or
+            rejected request, 3 authentication, 4 server unreachable, 5 expired, 6 canceled,
+            7 still pending when --timeout ran out.
             """)
 
     @Option(help: "The secrets file holding your user's secret (env CCC_SECRETS). [default: secrets.json]")
@@ -27,6 +32,12 @@ struct ClientCommand: AsyncParsableCommand {
 
     @Option(help: "The broker's URL (env CCC_SERVER). [default: http://127.0.0.1:3015]")
     var server: String?
+
+    @Option(help: "Seconds to wait for a queued request's outcome.")
+    var timeout = 300
+
+    @Flag(help: "Do not wait for a queued request: print the pending record and exit 0.")
+    var noWait = false
 
     @Argument(help: "The request as JSON, e.g. '{\"action\": \"list-actions\"}'.")
     var json: [String] = []
@@ -61,11 +72,18 @@ struct ClientCommand: AsyncParsableCommand {
         do {
             let credentials = try ClientCredentials.load(
                 secretsPath: secrets ?? environment["CCC_SECRETS"] ?? "secrets.json", user: user ?? environment["CCC_USER"])
-            let response = try await ConduitHTTPClient.withClient(
+            guard timeout >= 0 else { return fail(2, "--timeout cannot be negative") }
+            let (response, waited) = try await ConduitHTTPClient.withClient(
                 serverURL: server ?? environment["CCC_SERVER"] ?? "http://127.0.0.1:3015", credentials: credentials
-            ) { client in try await client.submit(request) }
+            ) { client in
+                let submitted = try await client.submit(request)
+                guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
+                    return (submitted, false)
+                }
+                return (try await Self.waitForOutcome(of: id, client: client, timeout: timeout), true)
+            }
             print(String(decoding: response.body, as: UTF8.self))
-            return Self.exitCode(for: response)
+            return waited ? Self.exitCode(forWaited: response) : Self.exitCode(for: response)
         } catch {
             guard let error = error as? ClientError else { return fail(1, "\(error)") }
             switch error {
@@ -73,6 +91,30 @@ struct ClientCommand: AsyncParsableCommand {
             case .authentication(let message): return fail(3, message)
             case .unreachable(let message): return fail(4, message)
             }
+        }
+    }
+
+    /// Asks for the record with `?wait=` (at most 300 s a time) until it is final or `timeout` passes.
+    static func waitForOutcome(of id: String, client: ConduitHTTPClient, timeout: Int) async throws -> ConduitResponse {
+        let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+        while true {
+            let remaining = Int(deadline.timeIntervalSinceNow.rounded(.up))
+            let response = try await client.record(id: id, wait: min(max(remaining, 0), 300))
+            guard response.status == 200, let status = response.json?["status"]?.stringValue else { return response }
+            if status != "pending" && status != "running" { return response }
+            if deadline.timeIntervalSinceNow <= 0 { return response }
+        }
+    }
+
+    /// For a waited-for record: 0 completed, 1 denied or failed, 5 expired, 6 canceled, 7 still pending.
+    static func exitCode(forWaited response: ConduitResponse) -> Int32 {
+        guard response.status == 200 else { return exitCode(for: response) }
+        switch response.json?["status"]?.stringValue {
+        case "completed": return 0
+        case "expired": return 5
+        case "canceled": return 6
+        case "pending", "running": return 7
+        default: return 1
         }
     }
 

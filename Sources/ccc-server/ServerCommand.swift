@@ -34,6 +34,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Directory of action files.")
     var actions = "actions"
 
+    @Option(
+        help: "The SQLite database (created if missing). [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
+    var db: String?
+
+    @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'.")
+    var defaultExpires = 900
+
     @Option(help: "Oldest acceptable signature, in seconds.")
     var maxAge: Int64 = 30
 
@@ -61,6 +68,9 @@ struct ServerCommand: AsyncParsableCommand {
         if maxAge < 1 { throw ValidationError("--max-age must be at least 1 second") }
         if maxSkew < 0 { throw ValidationError("--max-skew cannot be negative") }
         if bodyLimit < 1 { throw ValidationError("--body-limit must be positive") }
+        if !(1...ActionDefinition.longestExpiry).contains(defaultExpires) {
+            throw ValidationError("--default-expires must be from 1 to \(ActionDefinition.longestExpiry) seconds (7 days)")
+        }
     }
 
     func run() async throws {
@@ -88,14 +98,16 @@ struct ServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "conduit")
         logger.logLevel = logLevel
         let configuration = ServerConfiguration(
-            secretsPath: secrets, actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
-            volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit)
+            secretsPath: secrets, databasePath: db ?? Self.defaultDatabasePath(environment), actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
+            volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit,
+            defaultExpiry: defaultExpires)
         for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {
             logger.warning("volume host directory does not exist: \(volume.host)")
         }
+        logger.info("database: \(configuration.databasePath)")
         let app: any ApplicationProtocol
         do {
-            app = try buildApplication(configuration: configuration, logger: logger) { port in
+            app = try await buildApplication(configuration: configuration, logger: logger) { port in
                 // Written straight to the descriptor so a reading process sees it at once.
                 FileHandle.standardOutput.write(Data("ccc-server listening on http://\(configuration.host):\(port)\n".utf8))
             }
@@ -109,6 +121,15 @@ struct ServerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("ccc-server: error: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+}
+
+extension ServerCommand {
+    /// `$XDG_STATE_HOME/conduit/conduit.sqlite`, else `~/.local/state/conduit/conduit.sqlite`.
+    static func defaultDatabasePath(_ environment: [String: String]) -> String {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/conduit/conduit.sqlite" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/state/conduit/conduit.sqlite"
     }
 }
 

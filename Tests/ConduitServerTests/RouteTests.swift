@@ -16,7 +16,7 @@ struct RouteTests {
     ) async throws {
         let fixture = try BrokerFixture(bodyLimit: bodyLimit)
         defer { fixture.remove() }
-        let router = buildRouter(configuration: fixture.configuration, state: fixture.state, startedAt: 0)
+        let router = buildRouter(configuration: fixture.configuration, broker: try fixture.makeBroker(), startedAt: 0)
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await body(
@@ -151,7 +151,7 @@ struct RouteTests {
         }
     }
 
-    @Test func aQueuedActionIs202AndItsRecordIsVisibleOnlyToItsSubmitter() async throws {
+    @Test func aQueuedActionIs202AndItsRecordIsVisibleOnlyToItsSubmitterAndItsApprovers() async throws {
         try await withBroker { agent, user, _ in
             let answer = try await agent.send(.post, "/v1/actions", body: #"{"action":"ask","url":"https://example.com"}"#)
             #expect(answer.status == .accepted)
@@ -161,7 +161,11 @@ struct RouteTests {
             #expect(mine.status == .ok)
             #expect(mine.json["submitter"] == "agent")
             #expect(mine.json["params"] == ["url": "https://example.com"])
-            let theirs = try await user.send(.get, "/v1/actions/\(id)")
+            let approvers = try await user.send(.get, "/v1/actions/\(id)")
+            #expect(approvers.status == .ok)
+            #expect(approvers.json["expires"] != nil)
+            let stranger = SignedTestClient(client: agent.client, user: "stranger", secret: BrokerFixture.strangerSecret)
+            let theirs = try await stranger.send(.get, "/v1/actions/\(id)")
             #expect(theirs.status == .notFound)
             #expect(theirs.signed)
             let unknown = try await agent.send(.get, "/v1/actions/does-not-exist")

@@ -20,10 +20,12 @@ struct ClientExitCodeTests {
         try body(workspace, server, ["CCC_SERVER": server.url, "CCC_SECRETS": "agent-secrets.json"])
     }
 
-    @Test func completedAndQueuedExit0DeniedAndFailedExit1() throws {
+    @Test func completedAndQueuedWithoutWaitingExit0DeniedAndFailedExit1() throws {
         try Self.withServer { workspace, _, env in
             #expect(try workspace.client([#"{"action":"list-actions"}"#], environment: env).exitCode == 0)
-            #expect(try workspace.client([#"{"action":"open-terminal"}"#], environment: env).exitCode == 0)
+            let queued = try workspace.client(["--no-wait", #"{"action":"open-terminal"}"#], environment: env)
+            #expect(queued.exitCode == 0, "\(queued)")
+            #expect(try JSONValue.parse(Array(queued.stdout.utf8))["status"] == "pending")
             let denied = try workspace.client([#"{"action":"forbidden"}"#], environment: env)
             #expect(denied.exitCode == 1, "\(denied)")
             #expect(try JSONValue.parse(Array(denied.stdout.utf8))["status"] == "denied")

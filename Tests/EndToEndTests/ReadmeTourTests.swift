@@ -42,9 +42,10 @@ struct ReadmeTourTests {
         #expect(answer["result"]?["exitCode"] == 0)
         #expect(workspace.read("bin/opened.log") == workspace.file("data/workspace/hello.txt") + "\n")
 
-        // 4. A URL that is not local waits for a person: queued, exit 0.
+        // 4. A URL that is not local waits for a person: with --no-wait, the pending record, exit 0.
         let queued = try workspace.client(
-            ["--secrets", "agent-secrets.json", #"{"action": "open-browser", "url": "https://example.com"}"#], environment: env)
+            ["--secrets", "agent-secrets.json", "--no-wait", #"{"action": "open-browser", "url": "https://example.com"}"#],
+            environment: env)
         #expect(queued.exitCode == 0, "\(queued)")
         #expect(try JSONValue.parse(Array(queued.stdout.utf8))["status"] == "pending")
 

@@ -11,6 +11,8 @@ public struct ActionDefinition: Sendable {
     public var run: CommandTemplate?
     /// How long the command may run before it is killed, in seconds.
     public var timeout: Int
+    /// How long a queued request may wait for a person, in seconds; `nil` uses the server's default.
+    public var expires: Int?
     /// Set for actions the server answers itself (`list-actions`).
     public var builtin: Builtin?
 
@@ -21,7 +23,8 @@ public struct ActionDefinition: Sendable {
 
     public init(
         name: String, description: String, params: [ParameterSpec] = [], policy: ActionPolicy,
-        rules: [PolicyRule] = [], run: CommandTemplate? = nil, timeout: Int = 30, builtin: Builtin? = nil
+        rules: [PolicyRule] = [], run: CommandTemplate? = nil, timeout: Int = 30, expires: Int? = nil,
+        builtin: Builtin? = nil
     ) {
         self.name = name
         self.description = description
@@ -30,8 +33,12 @@ public struct ActionDefinition: Sendable {
         self.rules = rules
         self.run = run
         self.timeout = timeout
+        self.expires = expires
         self.builtin = builtin
     }
+
+    /// The longest wait an action file or the server may set: 7 days.
+    public static let longestExpiry = 7 * 24 * 3600
 
     /// The declared parameter called `name`.
     public func parameter(named name: String) -> ParameterSpec? {

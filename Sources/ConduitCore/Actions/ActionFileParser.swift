@@ -14,6 +14,7 @@ import Yams
 ///   linux: [xdg-open, "{filename}"]
 ///   macos: [open, "{filename}"]
 /// timeout: 30                    # optional, seconds
+/// expires: 900                    # optional, seconds a queued request may wait (server default 900)
 /// ```
 public struct ActionFileParser: Sendable {
     /// The platform whose `run` entry is used.
@@ -23,7 +24,7 @@ public struct ActionFileParser: Sendable {
         self.platform = platform
     }
 
-    static let topLevelFields: Set<String> = ["description", "params", "policy", "rules", "run", "timeout"]
+    static let topLevelFields: Set<String> = ["description", "params", "policy", "rules", "run", "timeout", "expires"]
 
     /// Parses `yaml` as the action `name`; `file` names the source in errors.
     public func parse(_ yaml: String, name: String, file: String) throws(ActionCatalogError) -> ActionDefinition {
@@ -59,9 +60,16 @@ public struct ActionFileParser: Sendable {
             }
             timeout = seconds
         }
+        var expires: Int?
+        if let value = fields["expires"] {
+            guard let seconds = value as? Int, (1...ActionDefinition.longestExpiry).contains(seconds) else {
+                throw fail("expires", "a whole number of seconds from 1 to \(ActionDefinition.longestExpiry) (7 days)")
+            }
+            expires = seconds
+        }
         return ActionDefinition(
             name: name, description: description, params: params, policy: policy, rules: rules, run: run,
-            timeout: timeout)
+            timeout: timeout, expires: expires)
     }
 
     private func parseParams(_ value: Any?, fail: (String, String) -> ActionCatalogError) throws(ActionCatalogError)

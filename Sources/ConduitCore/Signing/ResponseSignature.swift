@@ -23,6 +23,35 @@ public enum ResponseSignature {
         return (digest, try MessageSigner.sign(message, parameters: parameters, key: key, label: label))
     }
 
+    /// Signature fields for a streamed response (Server-Sent Events): it has no digest, so the
+    /// signature covers `@status` and `content-type`.
+    public static func signStream(
+        status: Int, contentType: String, for request: AuthenticatedRequest, key: [UInt8], now: Int64
+    ) throws(AuthenticationError) -> SignatureHeaders {
+        var message = HTTPMessageComponents.response(status: status)
+        message.addField("content-type", contentType)
+        let parameters = SignatureParameters(
+            components: ["@status", "content-type"], created: now, nonce: request.nonce, keyid: request.user,
+            alg: "hmac-sha256", tag: tag)
+        return try MessageSigner.sign(message, parameters: parameters, key: key, label: label)
+    }
+
+    /// Verifies that a streamed response (signed over `@status` and `content-type`) answers the
+    /// request signed with `nonce` by `user`.
+    public static func verifyStream(
+        status: Int, fields: [String: [String]], user: String, nonce: String, key: [UInt8]
+    ) throws(AuthenticationError) {
+        let message = HTTPMessageComponents.response(status: status, fields: fields)
+        let candidate = try SignatureVerifier.candidate(in: message)
+        let parameters = candidate.parameters
+        guard parameters.tag == tag else { throw .responseMismatch("the signature's tag is not \"\(tag)\"") }
+        guard parameters.nonce == nonce else { throw .responseMismatch("the signature carries another nonce") }
+        guard parameters.keyid == user else { throw .responseMismatch("the signature names another keyid") }
+        guard parameters.components.contains("@status") else { throw .missingComponent("@status") }
+        guard parameters.components.contains("content-type") else { throw .missingComponent("content-type") }
+        _ = try SignatureVerifier.verify(candidate, of: message, key: key)
+    }
+
     /// Verifies that a response answers the request signed with `nonce` by `user`.
     public static func verify(
         status: Int, fields: [String: [String]], body: some DataProtocol, user: String, nonce: String, key: [UInt8]

@@ -1,77 +1,295 @@
 import ConduitCore
+import ConduitStore
 import Foundation
 import Logging
+import ServiceLifecycle
 
-/// Takes an authenticated user's request from validation to decision to execution, without HTTP.
+/// Takes requests from validation to decision to execution, and people's decisions to execution,
+/// without HTTP. Every state change is stored (and its event published) before the caller learns of it.
 public struct ActionBroker: Sendable {
     public let state: BrokerState
-    public let store: ActionRecordStore
+    public let store: ConduitStore
     public let validator: ParameterValidator
     public let runner: ActionRunner
+    /// Seconds a queued request waits when its action does not say (`--default-expires`).
+    public let defaultExpiry: Int
+    let logger: Logger
 
-    public init(state: BrokerState, store: ActionRecordStore, pathMapper: PathMapper, runner: ActionRunner) {
+    /// The longest `?wait=`, in seconds.
+    public static let longestWait = 300
+
+    public init(
+        state: BrokerState, store: ConduitStore, pathMapper: PathMapper, runner: ActionRunner, defaultExpiry: Int = 900,
+        logger: Logger = Logger(label: "conduit.broker")
+    ) {
         self.state = state
         self.store = store
         self.validator = ParameterValidator(pathMapper: pathMapper)
         self.runner = runner
+        self.defaultExpiry = defaultExpiry
+        self.logger = logger
     }
 
-    /// Validates, decides and (when accepted) runs `request` for `submitter`.
-    /// - Throws: ``RequestError`` for an unknown action or a bad parameter; nothing is recorded then.
-    public func submit(_ request: ActionRequest, from submitter: String) async throws(RequestError) -> ActionRecord {
-        let catalog = state.snapshot.catalog
-        guard let action = catalog[request.action] else { throw .unknownAction(request.action) }
+    // MARK: Submitting
+
+    /// Validates, decides, stores and (when accepted) runs `request` for `submitter`.
+    /// - Throws: ``RequestError`` for an unknown action or a bad parameter (nothing is stored then),
+    ///   or the database's error.
+    public func submit(_ request: ActionRequest, from submitter: String) async throws -> ActionRecord {
+        let snapshot = state.snapshot
+        guard let action = snapshot.catalog[request.action] else { throw RequestError.unknownAction(request.action) }
         let values = try validator.validate(request, against: action)
         let decision = PolicyEvaluator.decide(action, parameters: values)
         let now = Date()
         var record = ActionRecord(
-            id: UUID().uuidString.lowercased(), action: action.name, submitter: submitter,
-            params: values.mapValues(\.json), status: .pending, created: now)
+            id: UUID().uuidString.lowercased(), action: action.name, description: action.description,
+            submitter: submitter, params: values.mapValues(\.json), status: .pending, created: now)
+        let explanation = decision.explanation(action: action.name)
+        let kind: ActionDecision.Kind = if case .rule = decision.source { .rule } else { .policy }
         switch decision.policy {
-        case .queue:
-            store.save(record)
         case .autoDeny:
+            record.decision = ActionDecision(kind: kind, by: explanation, at: now)
             record.status = .denied
-            record.decidedBy = decision.explanation(action: action.name)
-            record.decided = now
-            record.reason = "denied by \(decision.explanation(action: action.name))"
+            record.reason = "denied by \(explanation)"
             record.finished = now
-            store.save(record)
+            try await store.save(record, events: [.decided])
         case .autoAccept:
-            record.decidedBy = decision.explanation(action: action.name)
-            record.decided = now
-            record = await execute(action, values: values, record: record, catalog: catalog)
+            record.decision = ActionDecision(kind: kind, by: explanation, at: now)
+            record = try await execute(action, values: values, record: record, catalog: snapshot.catalog)
+        case .queue:
+            if let grant = try await applicableGrant(for: record, secrets: snapshot.secrets) {
+                record.decision = ActionDecision(
+                    kind: .grant, by: "grant \(grant.id) from \(grant.approver)", approver: grant.approver,
+                    grantID: grant.id, at: now)
+                record = try await execute(action, values: values, record: record, catalog: snapshot.catalog)
+            } else {
+                record.expires = now.addingTimeInterval(TimeInterval(action.expires ?? defaultExpiry))
+                try await store.save(record, events: [.queued])
+            }
         }
         return record
     }
 
-    /// The record `id` as `user` may see it: only their own requests (others get nil, as if absent).
-    public func record(id: String, for user: String) -> ActionRecord? {
-        guard let record = store.record(id: id), record.submitter == user else { return nil }
-        return record
+    /// The newest active grant that matches `record` and whose approver may still decide for its submitter.
+    private func applicableGrant(for record: ActionRecord, secrets: Secrets) async throws -> Grant? {
+        try await store.activeGrants(submitter: record.submitter, action: record.action, params: record.params)
+            .first { secrets.canApprove($0.approver, submitter: record.submitter) }
     }
 
+    /// Runs an accepted request to its end, storing `running` first and the outcome last.
     private func execute(
-        _ action: ActionDefinition, values: [String: ParameterValue], record: ActionRecord, catalog: ActionCatalog
-    ) async -> ActionRecord {
+        _ action: ActionDefinition, values: [String: ParameterValue], record: ActionRecord, catalog: ActionCatalog,
+        alreadyStarted: Bool = false
+    ) async throws -> ActionRecord {
         var record = record
+        var finalEvents: [BrokerEvent.Kind] = alreadyStarted ? [.finished] : [.decided, .finished]
         if action.builtin == .listActions {
             record.result = Self.listing(of: catalog)
             record.status = .completed
         } else if let template = action.run {
-            record.status = .running
-            store.save(record)
+            if !alreadyStarted {
+                record.status = .running
+                try await store.save(record, events: [.decided, .started])
+                finalEvents = [.finished]
+            }
             let argv = template.render(values.mapValues(\.argument))
             let outcome = await runner.run(argv, timeout: .seconds(action.timeout))
             record.result = outcome.json
             record.status = outcome.succeeded ? .completed : .failed
+            if !outcome.succeeded { record.reason = outcome.failureDescription }
         } else {
             record.result = [:]
             record.status = .completed
         }
         record.finished = Date()
-        store.save(record)
+        try await store.save(record, events: finalEvents)
         return record
+    }
+
+    // MARK: Reading
+
+    /// Whether `user` may see requests of `submitter`: their own, and those they may decide.
+    func maySee(_ submitter: String, user: String, secrets: Secrets) -> Bool {
+        submitter == user || secrets.canApprove(user, submitter: submitter)
+    }
+
+    /// The record `id` as `user` may see it: their own requests and those they may decide (others get
+    /// nil, as if absent).
+    public func record(id: String, for user: String) async throws -> ActionRecord? {
+        guard let record = try await store.record(id: id),
+            maySee(record.submitter, user: user, secrets: state.snapshot.secrets)
+        else { return nil }
+        return record
+    }
+
+    /// Pending requests `user` may decide, oldest first. Never their own.
+    public func queue(for user: String) async throws -> [ActionRecord] {
+        let secrets = state.snapshot.secrets
+        let submitters = Set(secrets.userNames.filter { secrets.canApprove(user, submitter: $0) })
+        let now = Date()
+        return try await store.pending(submittedBy: submitters).filter { ($0.expires ?? .distantFuture) > now }
+    }
+
+    /// Waits up to `seconds` for record `id` to become final, then returns it as it stands.
+    /// Event-driven: it resumes as soon as the deciding write commits. Ends early on graceful shutdown.
+    public func wait(id: String, for user: String, seconds: Int) async throws -> ActionRecord? {
+        guard let record = try await record(id: id, for: user) else { return nil }
+        guard !record.status.isFinal, seconds > 0 else { return record }
+        let (signal, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let subscription = store.events.subscribe { event in
+            if event.record.id == id, event.record.status.isFinal { continuation.finish() }
+        }
+        defer { subscription.cancel() }
+        // Subscribed first, then read again: a decision committed in between is not missed.
+        if let again = try await store.record(id: id), again.status.isFinal { return again }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            continuation.finish()
+        }
+        defer { timer.cancel() }
+        await withGracefulShutdownHandler {
+            for await _ in signal {}
+        } onGracefulShutdown: {
+            continuation.finish()
+        }
+        return try await store.record(id: id)
+    }
+
+    // MARK: Deciding
+
+    /// `approver` approves pending request `id`; with `remember`, identical later requests are accepted
+    /// for that many seconds. The handler starts at once, with every path mapped and checked again now.
+    /// - Returns: the record as it stands (usually `running`).
+    public func approve(id: String, by approver: String, reason: String? = nil, remember: Int? = nil) async throws
+        -> ActionRecord
+    {
+        let snapshot = state.snapshot
+        let current = try await decidable(id: id, by: approver, secrets: snapshot.secrets)
+        if let remember, !(1...ActionDefinition.longestExpiry).contains(remember) {
+            throw DecisionError.invalid("\"remember\" must be a whole number of seconds from 1 to \(ActionDefinition.longestExpiry)")
+        }
+        let now = Date()
+        let grant = remember.map { seconds in
+            Grant(
+                id: UUID().uuidString.lowercased(), approver: approver, submitter: current.submitter,
+                action: current.action, params: current.params, created: now,
+                expires: now.addingTimeInterval(TimeInterval(seconds)), sourceRequest: id)
+        }
+        let transition = try await store.transition(
+            id: id, from: .pending, now: now, events: [.decided, .started],
+            grant: grant
+        ) { record in
+            record.status = .running
+            record.decision = ActionDecision(kind: .person, by: approver, approver: approver, at: now)
+            record.reason = reason
+        }
+        guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
+        return try await start(record, catalog: snapshot.catalog)
+    }
+
+    /// Re-validates an approved request's parameters now (paths mapped again: a symbolic link planted
+    /// while it waited is judged as it is now) and starts its handler in the background.
+    private func start(_ record: ActionRecord, catalog: ActionCatalog) async throws -> ActionRecord {
+        var record = record
+        let values: [String: ParameterValue]
+        let action: ActionDefinition
+        do {
+            guard let found = catalog[record.action] else { throw RequestError.unknownAction(record.action) }
+            action = found
+            values = try validator.validate(ActionRequest(action: record.action, arguments: record.params), against: action)
+        } catch {
+            record.status = .failed
+            record.reason = "not run: \((error as? RequestError)?.message ?? "\(error)")"
+            record.finished = Date()
+            try await store.save(record, events: [.finished])
+            return record
+        }
+        guard action.run != nil else {
+            return try await execute(action, values: values, record: record, catalog: catalog, alreadyStarted: true)
+        }
+        let started = record
+        Task {
+            do {
+                _ = try await execute(action, values: values, record: started, catalog: catalog, alreadyStarted: true)
+            } catch {
+                logger.error("could not store the outcome of \(started.id): \(error)")
+            }
+        }
+        return record
+    }
+
+    /// `approver` denies pending request `id`, with an optional `reason` the submitter will read.
+    public func deny(id: String, by approver: String, reason: String? = nil) async throws -> ActionRecord {
+        let current = try await decidable(id: id, by: approver, secrets: state.snapshot.secrets)
+        let now = Date()
+        let transition = try await store.transition(id: id, from: .pending, now: now, events: [.decided]) { record in
+            record.status = .denied
+            record.decision = ActionDecision(kind: .person, by: approver, approver: approver, at: now)
+            record.reason = reason.map { "denied by \(approver): \($0)" } ?? "denied by \(approver)"
+            record.finished = now
+        }
+        guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
+        return record
+    }
+
+    /// The submitter withdraws its own pending request `id`.
+    public func cancel(id: String, by user: String) async throws -> ActionRecord {
+        guard let current = try await record(id: id, for: user) else { throw DecisionError.notFound }
+        guard current.submitter == user else {
+            throw DecisionError.forbidden("only its submitter (\(current.submitter)) may cancel a request")
+        }
+        let now = Date()
+        let transition = try await store.transition(id: id, from: .pending, now: now, events: [.canceled]) { record in
+            record.status = .canceled
+            record.reason = "canceled by \(user)"
+            record.finished = now
+        }
+        guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
+        return record
+    }
+
+    /// The record `id` if `user` may decide it (403 for self or anyone outside `canApprove`).
+    private func decidable(id: String, by user: String, secrets: Secrets) async throws -> ActionRecord {
+        guard let record = try await store.record(id: id) else { throw DecisionError.notFound }
+        guard record.submitter != user else { throw DecisionError.forbidden("nobody may decide their own request") }
+        guard secrets.canApprove(user, submitter: record.submitter) else {
+            throw DecisionError.forbidden("\(user) may not decide requests of \(record.submitter) (see canApprove)")
+        }
+        return record
+    }
+
+    private static func conflict(_ transition: ConduitStore.Transition, fallback: ActionRecord) -> DecisionError {
+        if case .unchanged(let record) = transition { return .notPending(record ?? fallback) }
+        return .notPending(fallback)
+    }
+
+    // MARK: Expiry and grants
+
+    /// Marks overdue pending requests `expired`; returns how many.
+    @discardableResult
+    public func expireDue(now: Date = Date()) async throws -> Int {
+        try await store.expirePending(now: now).count
+    }
+
+    /// Active grants `user` made, or may see (those about themselves or submitters they may decide for).
+    public func grants(for user: String) async throws -> [Grant] {
+        let secrets = state.snapshot.secrets
+        return try await store.activeGrants().filter {
+            $0.approver == user || maySee($0.submitter, user: user, secrets: secrets)
+        }
+    }
+
+    /// Revokes grant `id`: its approver or anyone who may decide for its submitter may.
+    public func revokeGrant(id: String, by user: String) async throws -> Grant {
+        let secrets = state.snapshot.secrets
+        guard let grant = try await store.grant(id: id),
+            grant.approver == user || maySee(grant.submitter, user: user, secrets: secrets)
+        else { throw DecisionError.notFound }
+        guard grant.approver == user || secrets.canApprove(user, submitter: grant.submitter) else {
+            throw DecisionError.forbidden("only \(grant.approver) or another approver of \(grant.submitter) may revoke it")
+        }
+        guard let revoked = try await store.revokeGrant(id: id, by: user) else { throw DecisionError.notFound }
+        return revoked
     }
 
     /// The answer of `list-actions`.

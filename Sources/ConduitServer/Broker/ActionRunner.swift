@@ -21,6 +21,13 @@ public struct ExecutionOutcome: Sendable, Equatable {
     /// Exit 0, on time, started: the request is `completed`; anything else is `failed`.
     public var succeeded: Bool { exitCode == 0 && !timedOut && launchError == nil }
 
+    /// Why it failed, in words (for the record's `reason`).
+    public var failureDescription: String {
+        if let launchError { return "could not start: \(launchError)" }
+        if timedOut { return "timed out and was killed" }
+        return "exited with status \(exitCode)"
+    }
+
     /// `{exitCode, stdout, stderr}` plus `timedOut` / `error` when they apply.
     public var json: JSONValue {
         var members: [String: JSONValue] = [

@@ -1,4 +1,5 @@
 import ConduitCore
+import ConduitStore
 import Hummingbird
 
 /// An error answer: `{"error": {"code": "…", "message": "…", "parameter": "…"}}` with its status.
@@ -28,6 +29,18 @@ public struct APIError: Error, Sendable, Equatable {
 
     static func unauthorized(_ error: AuthenticationError) -> APIError {
         APIError(status: .unauthorized, code: error.code, message: error.description)
+    }
+
+    static func decision(_ error: DecisionError) -> APIError {
+        switch error {
+        case .notFound: .notFound
+        case .forbidden(let why): APIError(status: .forbidden, code: "forbidden", message: why)
+        case .notPending(let record):
+            APIError(
+                status: .conflict, code: record.status == .pending || record.status == .expired ? "expired" : "not_pending",
+                message: error.message)
+        case .invalid(let why): APIError(status: .badRequest, code: "invalid_body", message: why)
+        }
     }
 
     static let notFound = APIError(status: .notFound, code: "not_found", message: "no such record")

@@ -1,7 +1,8 @@
 import ConduitCore
+import ConduitStore
 import Hummingbird
 
-/// `POST /v1/actions` and `GET /v1/actions/{id}`.
+/// Requests and decisions: submit, read (and wait), approve, deny, cancel.
 public struct ActionsController: Sendable {
     let broker: ActionBroker
 
@@ -13,11 +14,15 @@ public struct ActionsController: Sendable {
     public func addRoutes(to group: RouterGroup<ConduitRequestContext>) {
         group.post("actions", use: submit)
         group.get("actions/{id}", use: show)
+        group.delete("actions/{id}", use: cancel)
+        group.post("actions/{id}/approve", use: approve)
+        group.post("actions/{id}/deny", use: deny)
+        group.get("queue", use: queue)
     }
 
     /// Submits an action: 200 run now, 202 queued, 403 denied, 400 invalid.
     @Sendable func submit(_ request: Request, context: ConduitRequestContext) async throws -> Response {
-        guard let identity = context.identity else { throw APIError.internalError }
+        let identity = try context.requireIdentity()
         var request = request
         let body = try await request.collectBody(upTo: .max)
         let actionRequest = try ActionRequest(body: body.readableBytesView)
@@ -27,16 +32,80 @@ public struct ActionsController: Sendable {
             switch record.status {
             case .pending, .running: .accepted
             case .denied: .forbidden
-            case .completed, .failed: .ok
+            case .completed, .failed, .expired, .canceled: .ok
             }
         return try JSONResponse.make(status, record.submissionJSON, signer: context.responseSigner)
     }
 
-    /// The record, for its submitter only; 404 for anyone else, as for an unknown id.
+    /// The record, for its submitter and those who may decide it; 404 for anyone else, as for an
+    /// unknown id. `?wait=SECONDS` (0–300) holds the answer until the record is final or time is up.
     @Sendable func show(_ request: Request, context: ConduitRequestContext) async throws -> Response {
-        guard let identity = context.identity else { throw APIError.internalError }
+        let identity = try context.requireIdentity()
         let id = try context.parameters.require("id")
-        guard let record = broker.record(id: id, for: identity.user) else { throw APIError.notFound }
+        let wait = try Self.waitSeconds(request.uri.queryParameters["wait"].map(String.init))
+        let found =
+            if let wait {
+                try await broker.wait(id: id, for: identity.user, seconds: wait)
+            } else {
+                try await broker.record(id: id, for: identity.user)
+            }
+        guard let record = found else { throw APIError.notFound }
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
+    }
+
+    /// `wait` as seconds: a whole number from 0 to ``ActionBroker/longestWait``.
+    static func waitSeconds(_ text: String?) throws(DecisionError) -> Int? {
+        guard let text else { return nil }
+        guard let seconds = Int(text), (0...ActionBroker.longestWait).contains(seconds) else {
+            throw .invalid("\"wait\" must be a whole number of seconds from 0 to \(ActionBroker.longestWait)")
+        }
+        return seconds
+    }
+
+    /// Approves a pending request (optionally remembering it): 200 with the record as it stands.
+    @Sendable func approve(_ request: Request, context: ConduitRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id")
+        var request = request
+        let decision = try DecisionBody(body: try await request.collectBody(upTo: .max), allowsRemember: true)
+        let record = try await broker.approve(
+            id: id, by: identity.user, reason: decision.reason, remember: decision.remember)
+        context.summary.record(action: record.action, decision: "approved by \(identity.user)")
+        return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
+    }
+
+    /// Denies a pending request with an optional reason: 200 with the record.
+    @Sendable func deny(_ request: Request, context: ConduitRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id")
+        var request = request
+        let decision = try DecisionBody(body: try await request.collectBody(upTo: .max), allowsRemember: false)
+        let record = try await broker.deny(id: id, by: identity.user, reason: decision.reason)
+        context.summary.record(action: record.action, decision: "denied by \(identity.user)")
+        return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
+    }
+
+    /// The submitter cancels its own pending request: 200 with the record.
+    @Sendable func cancel(_ request: Request, context: ConduitRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id")
+        let record = try await broker.cancel(id: id, by: identity.user)
+        context.summary.record(action: record.action, decision: "canceled")
+        return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
+    }
+
+    /// The pending requests the caller may decide, oldest first: `{"pending": [record…]}`.
+    @Sendable func queue(_ request: Request, context: ConduitRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let records = try await broker.queue(for: identity.user)
+        return try JSONResponse.make(.ok, ["pending": .array(records.map(\.json))], signer: context.responseSigner)
+    }
+}
+
+extension ConduitRequestContext {
+    /// The authenticated caller; only routes behind ``SignatureMiddleware`` call this.
+    func requireIdentity() throws -> AuthenticatedRequest {
+        guard let identity else { throw APIError.internalError }
+        return identity
     }
 }

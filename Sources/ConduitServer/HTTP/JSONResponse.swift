@@ -27,6 +27,15 @@ public struct ResponseSigner: Sendable {
         headers[.signature] = signed.signature.signature
     }
 
+    /// Adds the signature fields for a streamed answer (covering `@status` and `content-type`).
+    func signStream(status: HTTPResponse.Status, headers: inout HTTPFields) throws {
+        let signature = try ResponseSignature.signStream(
+            status: Int(status.code), contentType: headers[.contentType] ?? "", for: identity, key: key,
+            now: Int64(Date().timeIntervalSince1970))
+        headers[.signatureInput] = signature.signatureInput
+        headers[.signature] = signature.signature
+    }
+
     /// Signs a response built elsewhere, reading its body first (responses here are small).
     func sign(_ response: Response) async throws -> Response {
         let sink = CollectingBodyWriter.BufferSink()

@@ -9,7 +9,9 @@ final class ServerProcess {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `ccc-server --port 0 …` in `directory` and waits (at most 30 s) for it to listen.
+    /// Without `--db` in `arguments`, the database is `directory/conduit.sqlite`.
     init(arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+        let arguments = arguments.contains("--db") ? arguments : arguments + ["--db", directory + "/conduit.sqlite"]
         output = try TemporaryFile()
         process.executableURL = URL(fileURLWithPath: Binaries.path("ccc-server"))
         process.arguments = ["--port", "0"] + arguments

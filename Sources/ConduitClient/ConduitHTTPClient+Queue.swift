@@ -1,0 +1,43 @@
+import ConduitCore
+import Foundation
+
+extension ConduitHTTPClient {
+    /// The record `id` (`GET /v1/actions/{id}`); with `wait`, held until it is final or `wait` seconds pass.
+    public func record(id: String, wait: Int? = nil) async throws(ClientError) -> ConduitResponse {
+        try await send(method: "GET", target: "/v1/actions/\(Self.escape(id))" + (wait.map { "?wait=\($0)" } ?? ""))
+    }
+
+    /// Approves pending request `id`; `remember` (seconds) also accepts identical requests that long.
+    public func approve(id: String, reason: String? = nil, remember: Int? = nil) async throws(ClientError)
+        -> ConduitResponse
+    {
+        var body: [String: JSONValue] = [:]
+        if let reason { body["reason"] = .string(reason) }
+        if let remember { body["remember"] = .integer(Int64(remember)) }
+        return try await send(
+            method: "POST", target: "/v1/actions/\(Self.escape(id))/approve", body: Array(JSONValue.object(body).serialized()))
+    }
+
+    /// Denies pending request `id`, with an optional reason its submitter will read.
+    public func deny(id: String, reason: String? = nil) async throws(ClientError) -> ConduitResponse {
+        var body: [String: JSONValue] = [:]
+        if let reason { body["reason"] = .string(reason) }
+        return try await send(
+            method: "POST", target: "/v1/actions/\(Self.escape(id))/deny", body: Array(JSONValue.object(body).serialized()))
+    }
+
+    /// Cancels one's own pending request `id`.
+    public func cancel(id: String) async throws(ClientError) -> ConduitResponse {
+        try await send(method: "DELETE", target: "/v1/actions/\(Self.escape(id))")
+    }
+
+    /// The pending requests this user may decide (`GET /v1/queue`).
+    public func queue() async throws(ClientError) -> ConduitResponse {
+        try await send(method: "GET", target: "/v1/queue")
+    }
+
+    /// Ids travel in the path: keep them to unreserved characters.
+    static func escape(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
+    }
+}

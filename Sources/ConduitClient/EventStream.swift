@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import ConduitCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+extension ConduitHTTPClient {
+    /// Opens `GET /v1/events` and returns its events as they arrive, once the answer's signature
+    /// (over `@status` and `content-type`) verified for this request. With `lastEventID`, the server
+    /// first replays what came after it. The sequence ends when the server closes the stream, and
+    /// throws ``ClientError/unreachable(_:)`` if the connection fails.
+    public func events(lastEventID: String? = nil) async throws(ClientError) -> AsyncThrowingStream<ServerSentEvent, any Error> {
+        var (request, nonce) = try signedRequest(method: "GET", target: "/v1/events", accept: "text/event-stream")
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, timeout: .hours(24 * 365))
+        } catch {
+            throw .unreachable("cannot reach \(serverURL.absoluteString): \(error)")
+        }
+        let status = Int(response.status.code)
+        var fields: [String: [String]] = [:]
+        for header in response.headers { fields[header.name.lowercased(), default: []].append(header.value) }
+        guard status == 200 else {
+            let bytes = (try? await response.body.collect(upTo: 1024 * 1024)).map { Array(buffer: $0) } ?? []
+            if fields["signature"] != nil {
+                try? ResponseSignature.verify(
+                    status: status, fields: fields, body: bytes, user: credentials.user, nonce: nonce, key: credentials.key)
+            }
+            let message = ConduitResponse(status: status, body: bytes, verified: false).errorMessage ?? "status \(status)"
+            if status == 401 { throw .authentication("the server refused the signature: \(message)") }
+            throw .unreachable("the event stream was refused: \(message)")
+        }
+        do {
+            try ResponseSignature.verifyStream(
+                status: status, fields: fields, user: credentials.user, nonce: nonce, key: credentials.key)
+        } catch {
+            throw .authentication("the event stream's signature does not verify: \(error)")
+        }
+        guard fields["content-type"]?.first?.hasPrefix("text/event-stream") == true else {
+            throw .authentication("the event stream is not text/event-stream")
+        }
+        let body = response.body
+        return AsyncThrowingStream { continuation in
+            let reader = Task {
+                var parser = ServerSentEventParser()
+                do {
+                    for try await chunk in body {
+                        for event in parser.consume(chunk.readableBytesView) { continuation.yield(event) }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: ClientError.unreachable("the event stream broke: \(error)"))
+                }
+            }
+            continuation.onTermination = { _ in reader.cancel() }
+        }
+    }
+}

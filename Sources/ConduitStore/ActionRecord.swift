@@ -1,0 +1,86 @@
+import ConduitCore
+import Foundation
+
+/// Everything known about one accepted request.
+public struct ActionRecord: Sendable, Equatable {
+    public var id: String
+    public var action: String
+    /// The action's description when the request arrived (shown to approvers).
+    public var description: String
+    public var submitter: String
+    /// Parameters as validated (normalised container paths, never host paths).
+    public var params: [String: JSONValue]
+    public var status: ActionStatus
+    public var created: Date
+    /// When a pending request expires; `nil` for requests that were never queued.
+    public var expires: Date?
+    /// Who or what decided, when.
+    public var decision: ActionDecision?
+    /// Why it ended as it did: the person's or rule's denial, the expiry, the cancellation, the failure.
+    public var reason: String?
+    /// The handler's `{exitCode, stdout, stderr}`, or a built-in action's answer.
+    public var result: JSONValue?
+    public var finished: Date?
+
+    public init(
+        id: String, action: String, description: String = "", submitter: String, params: [String: JSONValue],
+        status: ActionStatus, created: Date, expires: Date? = nil, decision: ActionDecision? = nil,
+        reason: String? = nil, result: JSONValue? = nil, finished: Date? = nil
+    ) {
+        self.id = id
+        self.action = action
+        self.description = description
+        self.submitter = submitter
+        self.params = params
+        self.status = status
+        self.created = created
+        self.expires = expires
+        self.decision = decision
+        self.reason = reason
+        self.result = result
+        self.finished = finished
+    }
+
+    /// Words naming the decider, e.g. `policy auto-accept of edit-file`.
+    public var decidedBy: String? { decision?.by }
+
+    /// The full record, as `GET /v1/actions/{id}` returns it.
+    public var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(id), "action": .string(action), "submitter": .string(submitter),
+            "params": .object(params), "status": .string(status.rawValue), "created": .string(Self.format(created)),
+        ]
+        if !description.isEmpty { members["description"] = .string(description) }
+        if let expires { members["expires"] = .string(Self.format(expires)) }
+        if let decision {
+            var fields: [String: JSONValue] = [
+                "by": .string(decision.by), "kind": .string(decision.kind.rawValue),
+                "outcome": .string(status == .denied ? "denied" : "approved"), "at": .string(Self.format(decision.at)),
+            ]
+            if let approver = decision.approver { fields["approver"] = .string(approver) }
+            if let grant = decision.grantID { fields["grant"] = .string(grant) }
+            members["decision"] = .object(fields)
+        }
+        if let reason { members["reason"] = .string(reason) }
+        if let result { members["result"] = result }
+        if let finished { members["finished"] = .string(Self.format(finished)) }
+        return .object(members)
+    }
+
+    /// The short answer to `POST /v1/actions`.
+    public var submissionJSON: JSONValue {
+        var members: [String: JSONValue] = ["id": .string(id), "action": .string(action), "status": .string(status.rawValue)]
+        switch status {
+        case .completed, .failed: members["result"] = result ?? [:]
+        case .denied, .expired, .canceled: members["reason"] = .string(reason ?? status.rawValue)
+        case .pending: if let expires { members["expires"] = .string(Self.format(expires)) }
+        case .running: break
+        }
+        return .object(members)
+    }
+
+    /// ISO 8601 with milliseconds, UTC.
+    public static func format(_ date: Date) -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+    }
+}

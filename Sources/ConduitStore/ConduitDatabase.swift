@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// The SQLite database: WAL mode for a file, schema kept current by GRDB's migrator.
+public struct ConduitDatabase: Sendable {
+    /// Where every write and read goes.
+    let writer: any DatabaseWriter
+    /// The file, or `:memory:`.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`, or an in-memory one for `:memory:`, and
+    /// migrates it. Parent directories are created with mode 0700.
+    public static func open(path: String) throws -> ConduitDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let writer: any DatabaseWriter
+        if path == ":memory:" {
+            writer = try DatabaseQueue(configuration: configuration)
+        } else {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            writer = try DatabasePool(path: path, configuration: configuration)
+        }
+        try migrator.migrate(writer)
+        return ConduitDatabase(writer: writer, path: path)
+    }
+
+    /// The schema's history. Never edit a shipped migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records, events, grants") { db in
+            try db.create(table: "action_record") { table in
+                table.primaryKey("id", .text)
+                table.column("action", .text).notNull()
+                table.column("description", .text).notNull()
+                table.column("submitter", .text).notNull()
+                table.column("params", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("created", .double).notNull()
+                table.column("expires", .double)
+                table.column("decisionKind", .text)
+                table.column("decidedBy", .text)
+                table.column("approver", .text)
+                table.column("grantID", .text)
+                table.column("decided", .double)
+                table.column("reason", .text)
+                table.column("result", .text)
+                table.column("finished", .double)
+            }
+            try db.create(index: "action_record_status", on: "action_record", columns: ["status", "created"])
+            try db.create(index: "action_record_submitter", on: "action_record", columns: ["submitter", "created"])
+            try db.create(table: "event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("kind", .text).notNull()
+                table.column("time", .double).notNull()
+                table.column("requestID", .text).notNull()
+                table.column("submitter", .text).notNull()
+                table.column("record", .text).notNull()
+            }
+            try db.create(table: "grant") { table in
+                table.primaryKey("id", .text)
+                table.column("approver", .text).notNull()
+                table.column("submitter", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("paramsKey", .text).notNull()
+                table.column("created", .double).notNull()
+                table.column("expires", .double).notNull()
+                table.column("sourceRequest", .text).notNull()
+                table.column("revoked", .double)
+                table.column("revokedBy", .text)
+            }
+            try db.create(index: "grant_lookup", on: "grant", columns: ["submitter", "action", "paramsKey"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,217 @@
+import ConduitCore
+import Foundation
+import GRDB
+
+/// Records, events and grants in SQLite. Every write is durable when its method returns, and the
+/// events it caused have been published on ``events``.
+public final class ConduitStore: Sendable {
+    public let database: ConduitDatabase
+    /// Live events, published after each commit.
+    public let events: EventHub
+    private let writer: GroupCommitWriter
+
+    public init(database: ConduitDatabase) {
+        let hub = EventHub()
+        self.database = database
+        self.events = hub
+        self.writer = GroupCommitWriter(writer: database.writer, publish: { hub.publish($0) })
+    }
+
+    /// A fresh in-memory store (tests, benchmarks).
+    public static func inMemory() throws -> ConduitStore {
+        ConduitStore(database: try .open(path: ":memory:"))
+    }
+
+    // MARK: Records
+
+    /// Inserts or replaces `record`, appending events of `kinds` (in order) about it.
+    public func save(_ record: ActionRecord, events kinds: [BrokerEvent.Kind] = []) async throws {
+        try await writer.write { db, events in
+            try ActionRecordRow(record).save(db)
+            for kind in kinds { events.append(try Self.appendEvent(kind, record: record, db: db)) }
+        }
+    }
+
+    /// Applies `change` to the record `id` only if its status is still `expected` (and, for pending
+    /// records, it has not expired by `now`), storing `grant` (if any) in the same transaction and appending
+    /// events of `kinds`. Two concurrent transitions from the same state: exactly one applies.
+    /// - Returns: the updated record, or `.unchanged(current)` when it was not in that state
+    ///   (`current` is nil for an unknown id).
+    public func transition(
+        id: String, from expected: ActionStatus, now: Date = Date(), events kinds: [BrokerEvent.Kind],
+        grant: Grant? = nil,
+        _ change: @escaping @Sendable (inout ActionRecord) -> Void
+    ) async throws -> Transition {
+        try await writer.write { db, events in
+            guard let row = try ActionRecordRow.fetchOne(db, key: id) else { return .unchanged(nil) }
+            var record = row.record
+            guard record.status == expected else { return .unchanged(record) }
+            if expected == .pending, let expires = record.expires, expires <= now { return .unchanged(record) }
+            change(&record)
+            try ActionRecordRow(record).update(db)
+            if let grant { try GrantRow(grant).insert(db) }
+            for kind in kinds { events.append(try Self.appendEvent(kind, record: record, db: db)) }
+            return .applied(record)
+        }
+    }
+
+    /// The outcome of ``transition(id:from:now:events:grant:_:)``.
+    public enum Transition: Sendable, Equatable {
+        case applied(ActionRecord)
+        case unchanged(ActionRecord?)
+    }
+
+    /// The record with `id`.
+    public func record(id: String) async throws -> ActionRecord? {
+        try await database.writer.read { db in try ActionRecordRow.fetchOne(db, key: id)?.record }
+    }
+
+    /// Pending requests of `submitters`, oldest first.
+    public func pending(submittedBy submitters: Set<String>) async throws -> [ActionRecord] {
+        guard !submitters.isEmpty else { return [] }
+        let names = Array(submitters)
+        return try await database.writer.read { db in
+            try ActionRecordRow
+                .filter(Column("status") == ActionStatus.pending.rawValue)
+                .filter(names.contains(Column("submitter")))
+                .order(Column("created"), Column("id"))
+                .fetchAll(db)
+                .map(\.record)
+        }
+    }
+
+    /// Marks every pending request whose deadline is at or before `now` as `expired`. Returns them.
+    @discardableResult
+    public func expirePending(now: Date = Date()) async throws -> [ActionRecord] {
+        try await writer.write { db, events in
+            let due = try ActionRecordRow
+                .filter(Column("status") == ActionStatus.pending.rawValue)
+                .filter(Column("expires") <= now.timeIntervalSince1970)
+                .fetchAll(db)
+            return try due.map { row in
+                var record = row.record
+                record.status = .expired
+                record.finished = now
+                let waited = Int((record.expires ?? now).timeIntervalSince(record.created).rounded())
+                record.reason = "expired: nobody decided within \(waited) s"
+                try ActionRecordRow(record).update(db)
+                events.append(try Self.appendEvent(.expired, record: record, db: db))
+                return record
+            }
+        }
+    }
+
+    /// The earliest deadline among pending requests.
+    public func nextExpiry() async throws -> Date? {
+        try await database.writer.read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT MIN(expires) FROM action_record WHERE status = ?",
+                arguments: [ActionStatus.pending.rawValue]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    /// Marks every request left `running` by a stop as `failed` (interrupted); never re-runs one.
+    /// Call once at start, before serving. Returns how many were marked.
+    @discardableResult
+    public func failInterruptedRequests(now: Date = Date()) async throws -> Int {
+        try await writer.write { db, events in
+            let running = try ActionRecordRow.filter(Column("status") == ActionStatus.running.rawValue).fetchAll(db)
+            for row in running {
+                var record = row.record
+                record.status = .failed
+                record.reason = "interrupted: the server stopped while the command ran; it was not run again"
+                record.finished = now
+                try ActionRecordRow(record).update(db)
+                events.append(try Self.appendEvent(.finished, record: record, db: db))
+            }
+            return running.count
+        }
+    }
+
+    /// How many records are stored.
+    public func count() async throws -> Int {
+        try await database.writer.read { db in try ActionRecordRow.fetchCount(db) }
+    }
+
+    // MARK: Events
+
+    /// Stored events with an id above `id`, oldest first, at most `limit`.
+    public func events(after id: Int64, limit: Int = 10_000) async throws -> [BrokerEvent] {
+        try await database.writer.read { db in
+            try EventRow.filter(Column("id") > id).order(Column("id")).limit(limit).fetchAll(db).compactMap(\.event)
+        }
+    }
+
+    /// Deletes events that are both older than `age` and not among the newest `keep`.
+    @discardableResult
+    public func pruneEvents(olderThan age: TimeInterval = 24 * 3600, keep: Int = 1000, now: Date = Date()) async throws
+        -> Int
+    {
+        try await writer.write { db, _ in
+            try db.execute(
+                sql: """
+                    DELETE FROM event WHERE time < ? AND id <= (SELECT COALESCE(MAX(id), 0) FROM event) - ?
+                    """, arguments: [now.timeIntervalSince1970 - age, keep])
+            return db.changesCount
+        }
+    }
+
+    private static func appendEvent(_ kind: BrokerEvent.Kind, record: ActionRecord, db: Database) throws -> BrokerEvent {
+        let time = Date()
+        var row = EventRow(kind: kind, time: time, record: record)
+        try row.insert(db)
+        return BrokerEvent(id: row.id ?? 0, kind: kind, time: time, record: record)
+    }
+
+    // MARK: Grants
+
+    /// Stores a new grant.
+    public func insertGrant(_ grant: Grant) async throws {
+        try await writer.write { db, _ in try GrantRow(grant).insert(db) }
+    }
+
+    /// Active grants for exactly this submitter, action and parameters, newest first.
+    public func activeGrants(submitter: String, action: String, params: [String: JSONValue], now: Date = Date())
+        async throws -> [Grant]
+    {
+        let key = Grant.key(for: params)
+        return try await database.writer.read { db in
+            try GrantRow
+                .filter(Column("submitter") == submitter && Column("action") == action && Column("paramsKey") == key)
+                .filter(Column("revoked") == nil && Column("expires") > now.timeIntervalSince1970)
+                .order(Column("created").desc)
+                .fetchAll(db)
+                .map(\.grant)
+        }
+    }
+
+    /// Every active grant, newest first (callers filter by who may see them).
+    public func activeGrants(now: Date = Date()) async throws -> [Grant] {
+        try await database.writer.read { db in
+            try GrantRow
+                .filter(Column("revoked") == nil && Column("expires") > now.timeIntervalSince1970)
+                .order(Column("created").desc)
+                .fetchAll(db)
+                .map(\.grant)
+        }
+    }
+
+    /// The grant with `id`.
+    public func grant(id: String) async throws -> Grant? {
+        try await database.writer.read { db in try GrantRow.fetchOne(db, key: id)?.grant }
+    }
+
+    /// Revokes grant `id` (if not already revoked); returns it as it stands.
+    public func revokeGrant(id: String, by user: String, now: Date = Date()) async throws -> Grant? {
+        try await writer.write { db, _ in
+            guard var row = try GrantRow.fetchOne(db, key: id) else { return nil }
+            if row.revoked == nil {
+                row.revoked = now.timeIntervalSince1970
+                row.revokedBy = user
+                try row.update(db)
+            }
+            return row.grant
+        }
+    }
+}
