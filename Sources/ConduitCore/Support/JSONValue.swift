@@ -152,6 +152,18 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         if case .string(let value) = self { return value }
         return nil
     }
+
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// The number, when this is an integer.
+    public var integerValue: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
 }
 
 extension JSONValue: Codable {

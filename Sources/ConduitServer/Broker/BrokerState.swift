@@ -31,6 +31,11 @@ public final class BrokerState: Sendable {
     /// What is loaded now.
     public var snapshot: Snapshot { current.withLock { $0 } }
 
+    /// Puts `secrets` in force (what a reload of an edited secrets file does), keeping the catalog.
+    public func replace(secrets: Secrets) {
+        current.withLock { $0.secrets = secrets }
+    }
+
     /// Reads both files again; keeps the old ones if either new one is invalid.
     public func reload(logger: Logger) {
         do {
