@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "ConduitTUI",
                 "ConduitClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

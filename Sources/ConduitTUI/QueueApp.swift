@@ -1,0 +1,156 @@
+import ConduitClient
+import ConduitCore
+import Foundation
+import Synchronization
+
+/// `ccc-queue`'s loop: the terminal on the calling thread, the broker in background tasks.
+///
+/// A connection task follows `/v1/events` (re-reading `/v1/queue` each time it connects, so a
+/// reconnect after a server restart shows the truth), and posts what it learns to an inbox the
+/// loop drains between keys. Decisions run as tasks too; the loop never blocks on the network.
+public final class QueueApp: Sendable {
+    /// What background tasks tell the loop.
+    enum Update: Sendable {
+        case items([QueueItem])
+        case event(kind: String, record: JSONValue)
+        case connection(ConnectionState)
+        case message(String)
+        case decided(id: String)
+    }
+
+    private let client: ConduitHTTPClient
+    private let inbox = Mutex<[Update]>([])
+    /// Delays between reconnection attempts, in seconds (the last one repeats).
+    let retryDelays: [Int]
+
+    public init(client: ConduitHTTPClient, retryDelays: [Int] = [1, 1, 2, 3, 5]) {
+        self.client = client
+        self.retryDelays = retryDelays
+    }
+
+    private func post(_ update: Update) {
+        inbox.withLock { $0.append(update) }
+    }
+
+    /// Runs until `q`. Blocks the calling thread (the main thread), which owns the terminal.
+    public func run(screen: CursesScreen) {
+        var model = QueueViewModel(user: client.credentials.user, server: client.authority)
+        let follower = Task.detached { await self.follow() }
+        defer { follower.cancel() }
+        screen.open()
+        defer { screen.close() }
+        var lastDraw = Date.distantPast
+        var dirty = true
+        while true {
+            let updates = inbox.withLock { inbox in
+                let taken = inbox
+                inbox.removeAll()
+                return taken
+            }
+            var ring = false
+            for update in updates {
+                switch update {
+                case .items(let items): model.replaceItems(items)
+                case .event(let kind, let record): ring = model.apply(kind: kind, record: record) || ring
+                case .connection(let state): model.connection = state
+                case .message(let text): model.message = text
+                case .decided(let id): model.remove(id: id)
+                }
+                dirty = true
+            }
+            if ring { screen.bell() }
+            if dirty || Date().timeIntervalSince(lastDraw) >= 1 {
+                let (width, height) = screen.size
+                screen.draw(model.render(width: width, height: height, now: Date()))
+                lastDraw = Date()
+                dirty = false
+            }
+            guard let key = screen.readKey() else { continue }
+            dirty = true
+            guard let command = model.handle(key) else { continue }
+            switch command {
+            case .quit: return
+            case .refresh:
+                model.message = "refreshing…"
+                Task.detached { await self.refresh() }
+            case .approve(let id):
+                model.message = "approving \(id.prefix(8))…"
+                Task.detached { await self.decide(id: id, approve: true, reason: nil, remember: nil) }
+            case .approveRemembering(let id, let seconds):
+                model.message = "approving \(id.prefix(8)) and remembering for \(DurationText.short(seconds))…"
+                Task.detached { await self.decide(id: id, approve: true, reason: nil, remember: seconds) }
+            case .deny(let id, let reason):
+                model.message = "denying \(id.prefix(8))…"
+                Task.detached { await self.decide(id: id, approve: false, reason: reason, remember: nil) }
+            }
+        }
+    }
+
+    /// Follows the event stream forever, reconnecting with backoff.
+    func follow() async {
+        var attempt = 0
+        while !Task.isCancelled {
+            post(.connection(.connecting))
+            var reason = "closed"
+            do {
+                let events = try await client.events()
+                post(.connection(.live))
+                attempt = 0
+                await refresh(quiet: true)
+                for try await event in events {
+                    guard let kind = event.event, let data = try? JSONValue.parse(Array(event.data.utf8)),
+                        let record = data["record"]
+                    else { continue }
+                    post(.event(kind: kind, record: record))
+                }
+            } catch {
+                reason = Self.shortReason(error)
+            }
+            if Task.isCancelled { return }
+            let delay = retryDelays[min(attempt, retryDelays.count - 1)]
+            attempt += 1
+            post(.connection(.disconnected(reason: reason, retryInSeconds: delay)))
+            try? await Task.sleep(for: .seconds(delay))
+        }
+    }
+
+    /// Reads `/v1/queue` and replaces the list.
+    func refresh(quiet: Bool = false) async {
+        do {
+            let response = try await client.queue()
+            guard response.status == 200, let pending = response.json?["pending"]?.arrayValue else {
+                post(.message("refresh failed: \(response.errorMessage ?? "status \(response.status)")"))
+                return
+            }
+            post(.items(pending.compactMap(QueueItem.init(record:))))
+            if !quiet { post(.message("refreshed")) }
+        } catch {
+            post(.message("refresh failed: \(Self.shortReason(error))"))
+        }
+    }
+
+    func decide(id: String, approve: Bool, reason: String?, remember: Int?) async {
+        let short = id.prefix(8)
+        do {
+            let response =
+                approve
+                ? try await client.approve(id: id, reason: reason, remember: remember)
+                : try await client.deny(id: id, reason: reason)
+            if response.status == 200 {
+                post(.decided(id: id))
+                let remembered = remember.map { " (remembered for \(DurationText.short($0)))" } ?? ""
+                post(.message(approve ? "approved \(short)\(remembered)" : "denied \(short)"))
+            } else {
+                if response.status == 409 { post(.decided(id: id)) }
+                post(.message("\(short): \(response.errorMessage ?? "status \(response.status)")"))
+            }
+        } catch {
+            post(.message("\(short): \(Self.shortReason(error))"))
+        }
+    }
+
+    static func shortReason(_ error: any Error) -> String {
+        let text = (error as? ClientError)?.description ?? "\(error)"
+        return TerminalText.truncated(text, to: 80)
+    }
+}

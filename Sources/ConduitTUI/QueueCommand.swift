@@ -1,0 +1,8 @@
+/// What a key asks the application to do (the view model never talks to the network itself).
+public enum QueueCommand: Sendable, Equatable {
+    case approve(id: String)
+    case approveRemembering(id: String, seconds: Int)
+    case deny(id: String, reason: String?)
+    case refresh
+    case quit
+}

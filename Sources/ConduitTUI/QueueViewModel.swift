@@ -1,0 +1,262 @@
+import ConduitCore
+import Foundation
+
+/// Everything `ccc-queue` shows and every key it understands, with no terminal and no network:
+/// keys become ``QueueCommand``s, broker events change ``items``, and ``render(width:height:now:)``
+/// says what goes on each row.
+public struct QueueViewModel: Sendable {
+    /// A question on the prompt line.
+    public enum Prompt: Sendable, Equatable {
+        /// An optional reason for denying request `id`.
+        case denyReason(id: String, text: String)
+        /// How long to remember an approval of request `id`.
+        case rememberDuration(id: String, text: String)
+    }
+
+    /// Pending requests, oldest first.
+    public private(set) var items: [QueueItem] = []
+    /// Index into ``items`` of the highlighted request.
+    public private(set) var selected = 0
+    public private(set) var prompt: Prompt?
+    public var connection: ConnectionState = .connecting
+    /// The last outcome to tell the user (e.g. "approved 1a2b3c4d"), shown on the status line.
+    public var message: String?
+    /// Who is deciding, and where: shown in the title.
+    public let user: String
+    public let server: String
+
+    public init(user: String, server: String) {
+        self.user = user
+        self.server = server
+    }
+
+    /// The highlighted request.
+    public var selectedItem: QueueItem? { items.indices.contains(selected) ? items[selected] : nil }
+
+    // MARK: Changes from the broker
+
+    /// Replaces the list (a refresh), keeping the highlighted request if it is still there.
+    public mutating func replaceItems(_ newItems: [QueueItem]) {
+        let current = selectedItem?.id
+        items = newItems.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        selected = current.flatMap { id in items.firstIndex { $0.id == id } } ?? min(selected, max(items.count - 1, 0))
+    }
+
+    /// Applies one event of `/v1/events` (`kind` is its `event:` field, `record` the record it
+    /// carries). Returns true when a new request arrived (the caller rings the bell).
+    @discardableResult
+    public mutating func apply(kind: String, record: JSONValue) -> Bool {
+        guard let id = record["id"]?.stringValue else { return false }
+        if kind == "queued", record["status"]?.stringValue == "pending", let item = QueueItem(record: record) {
+            guard !items.contains(where: { $0.id == id }) else { return false }
+            replaceItems(items + [item])
+            return true
+        }
+        remove(id: id)
+        return false
+    }
+
+    /// Drops request `id` (decided, expired, canceled).
+    public mutating func remove(id: String) {
+        guard let index = items.firstIndex(where: { $0.id == id }) else { return }
+        items.remove(at: index)
+        if index < selected || selected >= items.count { selected = max(0, selected - 1) }
+        if case .denyReason(let promptID, _)? = prompt, promptID == id { prompt = nil }
+        if case .rememberDuration(let promptID, _)? = prompt, promptID == id { prompt = nil }
+    }
+
+    // MARK: Keys
+
+    /// What `key` does: moves, opens or edits a prompt, or returns a command to carry out.
+    public mutating func handle(_ key: QueueKey) -> QueueCommand? {
+        if prompt != nil { return handlePrompt(key) }
+        switch key {
+        case .character("q"), .character("Q"): return .quit
+        case .character("r"): return .refresh
+        case .character("j"), .down:
+            if selected + 1 < items.count { selected += 1 }
+        case .character("k"), .up:
+            if selected > 0 { selected -= 1 }
+        case .character("y"):
+            guard let item = selectedItem else { return nil }
+            return .approve(id: item.id)
+        case .character("n"):
+            guard let item = selectedItem else { return nil }
+            prompt = .denyReason(id: item.id, text: "")
+        case .character("a"):
+            guard let item = selectedItem else { return nil }
+            prompt = .rememberDuration(id: item.id, text: "")
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func handlePrompt(_ key: QueueKey) -> QueueCommand? {
+        guard let prompt else { return nil }
+        switch (prompt, key) {
+        case (_, .escape):
+            self.prompt = nil
+            message = "canceled"
+        case (.denyReason(let id, let text), .enter):
+            self.prompt = nil
+            let reason = text.trimmingCharacters(in: .whitespaces)
+            return .deny(id: id, reason: reason.isEmpty ? nil : reason)
+        case (.rememberDuration(let id, let text), .enter):
+            guard let seconds = DurationText.seconds(from: text) else {
+                message = "not a duration: try 90s, 15m, 2h or 7d"
+                return nil
+            }
+            self.prompt = nil
+            return .approveRemembering(id: id, seconds: seconds)
+        case (.denyReason(let id, let text), .backspace): self.prompt = .denyReason(id: id, text: String(text.dropLast()))
+        case (.rememberDuration(let id, let text), .backspace):
+            self.prompt = .rememberDuration(id: id, text: String(text.dropLast()))
+        case (.denyReason(let id, let text), .character(let character)):
+            guard !character.isNewline, text.count < 500 else { return nil }
+            self.prompt = .denyReason(id: id, text: text + String(character))
+        case (.rememberDuration(let id, let text), .character(let character)):
+            guard text.count < 20 else { return nil }
+            self.prompt = .rememberDuration(id: id, text: text + String(character))
+        default: break
+        }
+        return nil
+    }
+
+    // MARK: Drawing
+
+    /// The screen as `height` rows of exactly `width` columns: title, list and details side by side,
+    /// status line, then the help line (or the prompt).
+    public func render(width: Int, height: Int, now: Date) -> [ScreenRow] {
+        guard width > 0, height > 0 else { return [] }
+        guard width >= 20, height >= 5 else {
+            return [ScreenRow([.reverse(TerminalText.fitted("ccc-queue: enlarge the terminal", to: width))])]
+                + Array(repeating: ScreenRow([.normal(String(repeating: " ", count: width))]), count: height - 1)
+        }
+        var rows: [ScreenRow] = []
+        let count = items.count == 1 ? "1 pending" : "\(items.count) pending"
+        let title = " Conduit queue — \(user) @ \(server)"
+        let titleWidth = max(0, width - TerminalText.width(of: count) - 1)
+        rows.append(ScreenRow([.reverse(TerminalText.fitted(TerminalText.sanitized(title), to: titleWidth) + count + " ")]))
+
+        let bodyHeight = height - 3
+        let listWidth = min(max(width * 2 / 5, 24), width - 12)
+        let detailWidth = width - listWidth - 1
+        let list = listRows(width: listWidth, height: bodyHeight, now: now)
+        let details = detailRows(width: detailWidth, height: bodyHeight, now: now)
+        for index in 0..<bodyHeight {
+            rows.append(ScreenRow(list[index].spans + [.dim("│")] + details[index].spans))
+        }
+
+        var status = connection.text
+        if let message { status += "  ·  " + message }
+        rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
+        rows.append(bottomRow(width: width))
+        return rows
+    }
+
+    private func listRows(width: Int, height: Int, now: Date) -> [ScreenRow] {
+        var rows: [ScreenRow] = []
+        if items.isEmpty {
+            rows.append(ScreenRow([.normal(TerminalText.fitted(" No pending requests.", to: width))]))
+        } else {
+            let header = Self.listLine(id: "ID", action: "ACTION", submitter: "FROM", age: "AGE", width: width)
+            rows.append(ScreenRow([.bold(header)]))
+            // Keep the highlighted row on screen.
+            let visible = height - 1
+            let first = max(0, min(selected - visible + 1, items.count - visible))
+            for index in first..<min(items.count, first + visible) {
+                let item = items[index]
+                let age = DurationText.short(Int(now.timeIntervalSince(item.created)))
+                let line = Self.listLine(
+                    id: item.shortID, action: TerminalText.sanitized(item.action),
+                    submitter: TerminalText.sanitized(item.submitter), age: age, width: width)
+                rows.append(ScreenRow([index == selected ? .reverse(line) : .normal(line)]))
+            }
+        }
+        return Self.padded(rows, width: width, height: height)
+    }
+
+    /// `id action submitter age`, columns sized to `width`.
+    static func listLine(id: String, action: String, submitter: String, age: String, width: Int) -> String {
+        let ageWidth = 7
+        let idWidth = 8
+        let rest = max(0, width - idWidth - ageWidth - 4)
+        let submitterWidth = rest / 3
+        let actionWidth = rest - submitterWidth
+        let columns = [
+            TerminalText.fitted(id, to: idWidth), TerminalText.fitted(action, to: actionWidth),
+            TerminalText.fitted(submitter, to: submitterWidth), TerminalText.fitted(age, to: ageWidth),
+        ]
+        return TerminalText.fitted(" " + columns.joined(separator: " "), to: width)
+    }
+
+    private func detailRows(width: Int, height: Int, now: Date) -> [ScreenRow] {
+        var rows: [ScreenRow] = []
+        let inner = max(1, width - 2)
+        func add(_ label: String, _ value: String) {
+            let labelText = label + ": "
+            let lines = TerminalText.wrapped(TerminalText.sanitized(value), to: max(1, inner - TerminalText.width(of: labelText)))
+            for (index, line) in lines.enumerated() {
+                let prefix = index == 0 ? labelText : String(repeating: " ", count: TerminalText.width(of: labelText))
+                rows.append(ScreenRow([.bold(" " + prefix), .normal(TerminalText.fitted(line, to: width - 1 - TerminalText.width(of: prefix)))]))
+            }
+        }
+        guard let item = selectedItem else {
+            rows.append(ScreenRow([.normal(TerminalText.fitted(" Nothing to decide.", to: width))]))
+            return Self.padded(rows, width: width, height: height)
+        }
+        add("Action", item.action)
+        add("ID", item.id)
+        add("Submitter", item.submitter)
+        add("Created", Self.format(item.created) + " (" + DurationText.short(Int(now.timeIntervalSince(item.created))) + " ago)")
+        if let expires = item.expires {
+            let left = Int(expires.timeIntervalSince(now).rounded(.down))
+            add("Expires in", left > 0 ? DurationText.short(left) : "now")
+        }
+        if !item.description.isEmpty { add("Description", item.description) }
+        if item.params.isEmpty {
+            add("Parameters", "none")
+        } else {
+            rows.append(ScreenRow([.bold(TerminalText.fitted(" Parameters:", to: width))]))
+            for param in item.params {
+                let label = "  " + TerminalText.sanitized(param.name)
+                add(label, param.value)
+            }
+        }
+        if rows.count > height {
+            rows = Array(rows.prefix(height - 1)) + [ScreenRow([.dim(TerminalText.fitted(" … (enlarge the terminal to see all)", to: width))])]
+        }
+        return Self.padded(rows, width: width, height: height)
+    }
+
+    private func bottomRow(width: Int) -> ScreenRow {
+        switch prompt {
+        case .denyReason(let id, let text)?:
+            return Self.promptRow("Deny \(id.prefix(8)): reason (optional; Enter sends, Esc cancels)> ", text, width: width)
+        case .rememberDuration(let id, let text)?:
+            return Self.promptRow("Approve \(id.prefix(8)) and remember for (15m, 2h, 7d; Esc cancels)> ", text, width: width)
+        case nil:
+            let help = " y approve  n deny  a approve+remember  j/k move  r refresh  q quit"
+            return ScreenRow([.reverse(TerminalText.fitted(help, to: width))])
+        }
+    }
+
+    /// The question, then the answer so far; a long answer scrolls so its end stays visible.
+    static func promptRow(_ question: String, _ answer: String, width: Int) -> ScreenRow {
+        let shownQuestion = TerminalText.truncated(question, to: max(1, width * 2 / 3))
+        let room = max(1, width - TerminalText.width(of: shownQuestion) - 1)
+        var shown = TerminalText.sanitized(answer)
+        while TerminalText.width(of: shown) > room - 1 { shown.removeFirst() }
+        return ScreenRow([.bold(shownQuestion), .normal(TerminalText.fitted(shown + "▏", to: width - TerminalText.width(of: shownQuestion)))])
+    }
+
+    static func padded(_ rows: [ScreenRow], width: Int, height: Int) -> [ScreenRow] {
+        var rows = Array(rows.prefix(height))
+        while rows.count < height { rows.append(ScreenRow([.normal(String(repeating: " ", count: width))])) }
+        return rows
+    }
+
+    static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon)) 
+    }
+}
