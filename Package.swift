@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ConduitCore", "ConduitClient"],
+            dependencies: ["ConduitCore", "ConduitClient", "ConduitTUI"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -11,6 +11,7 @@ public final class CursesScreen {
     /// Enters curses mode: UTF-8 locale, no echo, keypad keys, hidden cursor, reads time out after
     /// `inputTimeout` milliseconds so the caller can redraw between keys.
     public func open(inputTimeout: Int32 = 100) {
+        Self.unblockResizeSignal()
         _ = conduit_setlocale_all()
         initscr()
         cbreak()
@@ -53,6 +54,12 @@ public final class CursesScreen {
         wrefresh(conduit_stdscr())
     }
 
+    /// Makes the next ``draw(_:)`` repaint every cell: after a resize the terminal may have wrapped
+    /// what was drawn for the old size, which curses cannot know.
+    public func invalidate() {
+        clearok(conduit_stdscr(), true)
+    }
+
     /// Rings the terminal bell.
     public func bell() { beep() }
 
@@ -79,6 +86,15 @@ public final class CursesScreen {
             guard let scalar = Unicode.Scalar(UInt32(character)), character >= 0x20 else { return nil }
             return .character(Character(scalar))
         }
+    }
+
+    /// A parent may start us with SIGWINCH blocked (the mask survives `exec`, and tmux passes its own
+    /// on); curses then never learns of a resize. Unblock it on this, the drawing, thread.
+    static func unblockResizeSignal() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     private static func attribute(for style: ScreenRow.Style) -> Int32 {

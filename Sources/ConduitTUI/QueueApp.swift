@@ -67,6 +67,7 @@ public final class QueueApp: Sendable {
             }
             guard let key = screen.readKey() else { continue }
             dirty = true
+            if key == .resize { screen.invalidate() }
             guard let command = model.handle(key) else { continue }
             switch command {
             case .quit: return

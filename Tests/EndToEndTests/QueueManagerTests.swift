@@ -1,0 +1,124 @@
+import ConduitClient
+import ConduitCore
+import ConduitTUI
+import Foundation
+import Testing
+
+/// The real `ccc-queue` in a real terminal (tmux), deciding requests of the real `ccc-client`.
+@Suite("ccc-queue in tmux (real binaries)", .serialized)
+struct QueueManagerTests {
+    static func withQueueManager(
+        width: Int = 120, height: Int = 30, _ body: (Workspace, ServerProcess, TmuxSession) async throws -> Void
+    ) async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.createUsers()
+        try workspace.write("actions/ask.yaml", "description: Waits for a person.\npolicy: queue\nparams: [{name: note, type: string}]\n")
+        let server = try ServerProcess(
+            arguments: ["--secrets", "secrets.json", "--actions", "actions"], in: workspace.path,
+            environment: workspace.serverEnvironment)
+        defer { server.stop() }
+        let tmux = try TmuxSession(
+            "\(Binaries.path("ccc-queue")) --secrets user-secrets.json --server \(server.url)", in: workspace.path,
+            width: width, height: height)
+        #expect(tmux.waitFor("live"), "\(tmux.screen())")
+        try await body(workspace, server, tmux)
+    }
+
+    func submit(_ workspace: Workspace, _ server: ServerProcess, _ json: String) throws -> BackgroundCommand {
+        try BackgroundCommand(
+            Binaries.path("ccc-client"), ["--secrets", "agent-secrets.json", json], in: workspace.path,
+            environment: ["CCC_SERVER": server.url])
+    }
+
+    @Test func aRequestAppearsLiveAndYApprovesItSoTheWaitingClientExits0() async throws {
+        try await Self.withQueueManager { workspace, server, tmux in
+            #expect(tmux.screen().contains("No pending requests."))
+            let client = try submit(workspace, server, #"{"action":"ask","note":"deploy please"}"#)
+            #expect(tmux.waitFor("deploy please"), "appears without pressing r:\n\(tmux.screen())")
+            let screen = tmux.screen()
+            #expect(screen.contains("Waits for a person."))
+            #expect(screen.contains("agent"))
+            #expect(screen.contains("1 pending"))
+            try tmux.send("y")
+            let result = client.finish()
+            #expect(result.exitCode == 0, "\(result)")
+            #expect(try JSONValue.parse(Array(result.stdout.utf8))["status"] == "completed")
+            #expect(tmux.waitFor("No pending requests."), "a decided request disappears:\n\(tmux.screen())")
+        }
+    }
+
+    @Test func nWithAReasonDeniesItAndTheWaitingClientPrintsTheReason() async throws {
+        try await Self.withQueueManager { workspace, server, tmux in
+            let client = try submit(workspace, server, #"{"action":"ask","note":"drop the table"}"#)
+            #expect(tmux.waitFor("drop the table"))
+            try tmux.send("n")
+            #expect(tmux.waitFor("reason"))
+            try tmux.send("not in production", literal: true)
+            try tmux.send("Enter")
+            let result = client.finish()
+            #expect(result.exitCode == 1, "\(result)")
+            #expect(result.stdout.contains("not in production"))
+            #expect(try JSONValue.parse(Array(result.stdout.utf8))["status"] == "denied")
+        }
+    }
+
+    @Test func aApprovesAndRemembersSoTheSameRequestIsAcceptedAgain() async throws {
+        try await Self.withQueueManager { workspace, server, tmux in
+            let first = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#)
+            #expect(tmux.waitFor("same again"))
+            try tmux.send("a")
+            try tmux.send("10m", literal: true)
+            try tmux.send("Enter")
+            #expect(first.finish().exitCode == 0)
+            let second = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#).finish()
+            #expect(second.exitCode == 0, "accepted by the grant, without a person: \(second)")
+        }
+    }
+
+    @Test func movingSelectsAnotherRequestAndLongOrNonASCIIValuesStayInsideTheScreen() async throws {
+        try await Self.withQueueManager(width: 80, height: 24) { workspace, server, tmux in
+            let long = String(repeating: "ž中", count: 60)
+            let one = try submit(workspace, server, #"{"action":"ask","note":"first"}"#)
+            #expect(tmux.waitFor("first"))
+            let two = try submit(workspace, server, "{\"action\":\"ask\",\"note\":\"\(long)\"}")
+            #expect(tmux.waitFor("2 pending"))
+            let three = try submit(workspace, server, "{\"action\":\"ask\",\"note\":\"red\\u001b[2J\\u001b[31mtext\"}")
+            #expect(tmux.waitFor("3 pending"))
+            try tmux.send("j")
+            #expect(tmux.waitFor("ž中ž中"))
+            try tmux.send("Down")
+            #expect(tmux.waitFor("red^[[2J^[[31mtext"), "escapes shown, not obeyed:\n\(tmux.screen())")
+            let rows = tmux.screen().split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(rows.allSatisfy { TerminalText.width(of: String($0)) <= 80 })
+            try tmux.resize(width: 60, height: 20)
+            #expect(tmux.waitFor("3 pending"), "after resizing:\n\(tmux.screen())")
+            #expect(tmux.screen().split(separator: "\n").allSatisfy { TerminalText.width(of: String($0)) <= 60 })
+            #expect(tmux.screen().contains("Conduit queue"), "the title is back at the top after a resize")
+            try tmux.send("q")
+            for client in [one, two, three] { client.process.terminate() }
+        }
+    }
+
+    @Test func itReconnectsOnItsOwnAfterTheServerRestarts() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.createUsers()
+        try workspace.write("actions/ask.yaml", "description: Waits.\npolicy: queue\nparams: [{name: note, type: string}]\n")
+        let arguments = ["--secrets", "secrets.json", "--actions", "actions"]
+        let server = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let tmux = try TmuxSession(
+            "\(Binaries.path("ccc-queue")) --secrets user-secrets.json --server \(server.url)", in: workspace.path)
+        #expect(tmux.waitFor("live"))
+        #expect(server.stop() == 0)
+        #expect(tmux.waitFor("disconnected"), "\(tmux.screen())")
+        let restarted = try ServerProcess(
+            arguments: arguments + ["--port", String(server.port)], in: workspace.path,
+            environment: workspace.serverEnvironment)
+        defer { restarted.stop() }
+        let client = try submit(workspace, restarted, #"{"action":"ask","note":"after the restart"}"#)
+        #expect(tmux.waitFor("after the restart", timeout: 20), "\(tmux.screen())")
+        #expect(tmux.screen().contains("live"))
+        client.process.terminate()
+    }
+}
