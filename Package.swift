@@ -166,7 +166,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ConduitCore", "ConduitClient", "ConduitTUI"],
+            dependencies: [
+                "ConduitCore", "ConduitClient", "ConduitTUI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -175,8 +175,9 @@ public struct ActionBroker: Sendable {
                 action: current.action, params: current.params, created: now,
                 expires: now.addingTimeInterval(TimeInterval(seconds)), sourceRequest: id)
         }
+        let runsCommand = snapshot.catalog[current.action]?.run != nil
         let transition = try await store.transition(
-            id: id, from: .pending, now: now, events: [.decided, .started],
+            id: id, from: .pending, now: now, events: runsCommand ? [.decided, .started] : [.decided],
             grant: grant
         ) { record in
             record.status = .running

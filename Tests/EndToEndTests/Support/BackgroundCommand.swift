@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A program left running while the test does something else (a client waiting for a decision).
 final class BackgroundCommand {
@@ -44,4 +45,19 @@ func eventually(timeout: TimeInterval = 10, _ condition: () throws -> Bool) reth
         usleep(20_000)
     } while Date() < deadline
     return false
+}
+
+/// A value shared between a test and the tasks it starts.
+final class Shared<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+
+    init(_ value: Value) {
+        storage = Mutex(value)
+    }
+
+    var value: Value { storage.withLock { $0 } }
+
+    func update(_ change: (inout Value) -> Void) {
+        storage.withLock { change(&$0) }
+    }
 }

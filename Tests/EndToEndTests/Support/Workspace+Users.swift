@@ -1,5 +1,6 @@
 import ConduitClient
 import ConduitCore
+import AsyncHTTPClient
 import Foundation
 
 extension Workspace {
@@ -26,4 +27,17 @@ extension Workspace {
         let credentials = try ClientCredentials.load(secretsPath: file("secrets.json"), user: user)
         return try await ConduitHTTPClient.withClient(serverURL: server.url, credentials: credentials, body)
     }
+}
+
+/// Clients whose connections outlive one call (event streams); ``shutdown()`` when done.
+final class LongLivedClients: Sendable {
+    let httpClient = ConduitHTTPClient.makeHTTPClient()
+
+    /// A signing client for `user` (from the workspace's `secrets.json`) against `server`.
+    func client(as user: String, in workspace: Workspace, server: ServerProcess) throws -> ConduitHTTPClient {
+        let credentials = try ClientCredentials.load(secretsPath: workspace.file("secrets.json"), user: user)
+        return try ConduitHTTPClient(serverURL: server.url, credentials: credentials, httpClient: httpClient)
+    }
+
+    func shutdown() async { try? await httpClient.shutdown() }
 }
