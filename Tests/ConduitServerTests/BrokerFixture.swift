@@ -31,7 +31,7 @@ struct BrokerFixture {
             ("echo", "description: Echoes.\npolicy: auto-accept\nparams: [{name: text, type: string, required: true}]\nrun: [/bin/echo, \"{text}\"]\n"),
             ("show-path", "description: Prints the host path.\npolicy: auto-accept\nparams: [{name: file, type: path, required: true}]\nrun: [/bin/echo, \"{file}\"]\n"),
             ("fail", "description: Exits 3.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"echo oops >&2; exit 3\"]\n"),
-            ("slow", "description: Sleeps past its timeout.\npolicy: auto-accept\nrun: [/bin/sleep, \"10\"]\ntimeout: 1\n"),
+            ("slow", "description: Sleeps past its timeout.\npolicy: auto-accept\nrun: [/bin/sleep, \"60\"]\ntimeout: 1\n"),
             ("missing-program", "description: Cannot start.\npolicy: auto-accept\nrun: [conduit-no-such-program]\n"),
             ("chatty", "description: Prints a lot.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"head -c 200000 /dev/zero | tr '\\\\0' x\"]\n"),
         ].map { try parser.parse($0.1, name: $0.0, file: "\($0.0).yaml") }

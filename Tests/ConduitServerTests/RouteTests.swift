@@ -206,7 +206,8 @@ struct RouteTests {
         try await withBroker { agent, _, _ in
             let started = ContinuousClock.now
             let answer = try await agent.send(.post, "/v1/actions", body: #"{"action":"slow"}"#)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Killed at its 1 s timeout, long before the 60 s sleep ends (slack for a loaded machine).
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(answer.json["status"] == "failed")
             #expect(answer.json["result"]?["timedOut"] == true)
         }
