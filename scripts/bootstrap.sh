@@ -5,8 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: Python (for the independent test peers), curl (for the README's health check).
+# Debian packages: SQLite and ncursesw headers (the build links both), tmux (drives ccc-queue in the
+# tests), Python (for the independent test peers), curl (for the README's health check).
 needed=()
+for package in libsqlite3-dev libncurses-dev tmux; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || needed+=("$package")
+done
 command -v python3 >/dev/null 2>&1 || needed+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || needed+=(python3-venv)
 command -v curl >/dev/null 2>&1 || needed+=(curl)

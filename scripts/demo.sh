@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and starts a demo broker on http://127.0.0.1:3015:
 # builds Conduit, creates demo secrets (user approves agent) and the agent's filtered file,
-# makes the shared directories ./data/workspace and ./data/claude-home, then runs ccc-server.
+# makes the shared directories ./data/workspace and ./data/claude-home, then runs ccc-server with its
+# database in ./data/conduit.sqlite (extra arguments go to ccc-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --no-venv
@@ -21,7 +22,10 @@ cat <<EOM
 
 Demo broker starting. In another terminal, from $(pwd):
   $bin/ccc-client --secrets agent-secrets.json '{"action": "list-actions"}'
+  $bin/ccc-client --secrets agent-secrets.json '{"action": "open-browser", "url": "https://example.com"}'
+and approve or deny that one in a third terminal:
+  $bin/ccc-queue --secrets secrets.json --user user
 Stop it with Ctrl-C.
 
 EOM
-exec "$bin/ccc-server" --secrets secrets.json "$@"
+exec "$bin/ccc-server" --secrets secrets.json --db data/conduit.sqlite "$@"

@@ -27,9 +27,11 @@ def broker(tmp_path_factory):
     (home / "data" / "workspace").mkdir(parents=True)
     (home / "data" / "claude-home").mkdir(parents=True)
     subprocess.run([BIN / "ccc-keygen", "--create", "user,agent"], cwd=home, check=True, capture_output=True)
+    subprocess.run([BIN / "ccc-keygen", "--grant", "user:agent"], cwd=home, check=True, capture_output=True)
     log = open(home / "server.log", "w+")
     server = subprocess.Popen(
-        [BIN / "ccc-server", "--secrets", "secrets.json", "--port", "0", "--actions", REPOSITORY / "actions"],
+        [BIN / "ccc-server", "--secrets", "secrets.json", "--port", "0", "--actions", REPOSITORY / "actions",
+         "--db", home / "conduit.sqlite"],
         cwd=home, stdout=log, stderr=subprocess.STDOUT)
     url = None
     deadline = time.monotonic() + 30
