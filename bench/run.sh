@@ -2,7 +2,9 @@
 # Benchmark: signed decisions vs /healthz on a release build of ccc-server (loopback only).
 # Usage: bench/run.sh [CONNECTIONS] [SECONDS]     e.g. bench/run.sh 8 10
 # Environment: LOG_LEVEL (server log level, default warning: the per-request info line is
-# measured separately, see docs/DESIGN.md), WORKLOAD (both | healthz | signed | unsigned-post).
+# measured separately, see docs/DESIGN.md), WORKLOAD (all | both | healthz | signed | unsigned-post | queue;
+# default all: both throughput workloads, then the queue figures: approve → waiting client latency over
+# DECISIONS rounds (default 200) and GET /v1/queue with PENDING requests (default 10000)).
 #
 # The release build uses cross-module optimisation, as a production build should: without it the
 # structured-field parser of swift-http-structured-headers stays unspecialised and RFC 9421
@@ -21,9 +23,10 @@ work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/actions" "$work/data/workspace" "$work/data/claude-home"
 printf 'description: Records the decision and nothing else.\npolicy: auto-accept\n' > "$work/actions/noop.yaml"
-(cd "$work" && "$bin/ccc-keygen" --create agent >/dev/null)
+printf 'description: Waits for a person, then records the decision.\npolicy: queue\n' > "$work/actions/ask.yaml"
+(cd "$work" && "$bin/ccc-keygen" --create agent,user >/dev/null && "$bin/ccc-keygen" --grant user:agent >/dev/null)
 
-(cd "$work" && exec "$bin/ccc-server" --secrets secrets.json --actions actions --port 0 --log-level "${LOG_LEVEL:-warning}" > server.log 2>&1) &
+(cd "$work" && exec "$bin/ccc-server" --secrets secrets.json --actions actions --port 0 --db conduit.sqlite --log-level "${LOG_LEVEL:-warning}" > server.log 2>&1) &
 server=$!
 for _ in $(seq 1 300); do
   url=$(grep -o 'http://[0-9.:]*' "$work/server.log" 2>/dev/null | head -1 || true)
@@ -33,4 +36,5 @@ done
 [ -n "$url" ] || { cat "$work/server.log"; exit 1; }
 echo "ccc-server (release) at $url; $(nproc) cores"
 "$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --user agent --action noop \
-  --connections "$connections" --duration "$seconds" --workload "${WORKLOAD:-both}"
+  --connections "$connections" --duration "$seconds" --workload "${WORKLOAD:-all}" \
+  --decisions "${DECISIONS:-200}" --pending "${PENDING:-10000}"

@@ -20,7 +20,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Seconds of measurement per workload.") var duration = 10.0
     @Option(help: "Seconds of warm-up per workload.") var warmup = 2.0
-    @Option(help: "Workloads to run: both, healthz, signed or unsigned-post.") var workload = "both"
+    @Option(help: "Workloads to run: both, healthz, signed, unsigned-post, queue or all (both, then queue).")
+    var workload = "both"
+    @Option(help: "Approving user, for the queue workload.") var approver = "user"
+    @Option(help: "Queued decision-only action, for the queue workload.") var queueAction = "ask"
+    @Option(help: "Decisions to time in the queue workload.") var decisions = 200
+    @Option(help: "Pending requests to list in the queue workload.") var pending = 10_000
     @Flag(help: "Time the per-request building blocks in process instead.") var micro = false
 
     struct Figures {
@@ -76,15 +81,25 @@ struct Bench: AsyncParsableCommand {
             _ = await measure(unsignedPost, seconds: warmup)
             rows.append(("unsigned POST (401)", await measure(unsignedPost, seconds: duration)))
         }
-        if workload == "both" || workload == "healthz" {
+        let all = workload == "all"
+        if workload == "both" || workload == "healthz" || all {
             _ = await measure(healthz, seconds: warmup)
             rows.append(("GET /healthz", await measure(healthz, seconds: duration)))
         }
-        if workload == "both" || workload == "signed" {
+        if workload == "both" || workload == "signed" || all {
             _ = await measure(signed, seconds: warmup)
             rows.append(("signed decision (\(action))", await measure(signed, seconds: duration)))
         }
+        if workload == "queue" || all {
+            let approving = try ConduitHTTPClient(
+                serverURL: server, credentials: try ClientCredentials.load(secretsPath: secrets, user: approver),
+                httpClient: http, timeout: .seconds(60))
+            let waiting = try ConduitHTTPClient(serverURL: server, credentials: credentials, httpClient: http, timeout: .seconds(60))
+            try await QueueBench.run(
+                agent: waiting, approver: approving, action: queueAction, decisions: decisions, pending: pending)
+        }
         try await http.shutdown()
+        guard !rows.isEmpty else { return }
 
         print("workload                    requests  errors     req/s   p50 ms   p99 ms")
         for (name, figures) in rows {
