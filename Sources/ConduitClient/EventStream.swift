@@ -8,8 +8,11 @@ extension ConduitHTTPClient {
     /// Opens `GET /v1/events` and returns its events as they arrive, once the answer's signature
     /// (over `@status` and `content-type`) verified for this request. With `lastEventID`, the server
     /// first replays what came after it. The sequence ends when the server closes the stream, and
-    /// throws ``ClientError/unreachable(_:)`` if the connection fails.
-    public func events(lastEventID: String? = nil) async throws(ClientError) -> AsyncThrowingStream<ServerSentEvent, any Error> {
+    /// throws ``ClientError/unreachable(_:)`` if the connection fails. `onComment` receives comment
+    /// lines (the server's heartbeats), for callers that watch the connection's liveness.
+    public func events(lastEventID: String? = nil, onComment: (@Sendable (String) -> Void)? = nil) async throws(ClientError)
+        -> AsyncThrowingStream<ServerSentEvent, any Error>
+    {
         var (request, nonce) = try signedRequest(method: "GET", target: "/v1/events", accept: "text/event-stream")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response: HTTPClientResponse
@@ -46,7 +49,8 @@ extension ConduitHTTPClient {
                 var parser = ServerSentEventParser()
                 do {
                     for try await chunk in body {
-                        for event in parser.consume(chunk.readableBytesView) { continuation.yield(event) }
+                        let events = parser.consume(chunk.readableBytesView) { onComment?($0) }
+                        for event in events { continuation.yield(event) }
                     }
                     continuation.finish()
                 } catch {

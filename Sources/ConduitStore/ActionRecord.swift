@@ -79,6 +79,31 @@ public struct ActionRecord: Sendable, Equatable {
         return .object(members)
     }
 
+    /// Reads a record back from ``json`` (stored events keep that form); nil if it is not one.
+    public init?(json: JSONValue) {
+        guard let id = json["id"]?.stringValue, let action = json["action"]?.stringValue,
+            let submitter = json["submitter"]?.stringValue,
+            let status = json["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:)),
+            let created = json["created"]?.stringValue.flatMap(Self.parse), case .object(let params)? = json["params"]
+        else { return nil }
+        var decision: ActionDecision?
+        if let fields = json["decision"], let kind = fields["kind"]?.stringValue.flatMap(ActionDecision.Kind.init(rawValue:)),
+            let by = fields["by"]?.stringValue, let at = fields["at"]?.stringValue.flatMap(Self.parse)
+        {
+            decision = ActionDecision(
+                kind: kind, by: by, approver: fields["approver"]?.stringValue, grantID: fields["grant"]?.stringValue, at: at)
+        }
+        self.init(
+            id: id, action: action, description: json["description"]?.stringValue ?? "", submitter: submitter,
+            params: params, status: status, created: created, expires: json["expires"]?.stringValue.flatMap(Self.parse),
+            decision: decision, reason: json["reason"]?.stringValue, result: json["result"],
+            finished: json["finished"]?.stringValue.flatMap(Self.parse))
+    }
+
+    static func parse(_ text: String) -> Date? {
+        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
     /// ISO 8601 with milliseconds, UTC.
     public static func format(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)

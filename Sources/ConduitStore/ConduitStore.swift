@@ -27,7 +27,7 @@ public final class ConduitStore: Sendable {
     /// Inserts or replaces `record`, appending events of `kinds` (in order) about it.
     public func save(_ record: ActionRecord, events kinds: [BrokerEvent.Kind] = []) async throws {
         try await writer.write { db, events in
-            try ActionRecordRow(record).save(db)
+            try ActionRecordRow(record).write(db)
             for kind in kinds { events.append(try Self.appendEvent(kind, record: record, db: db)) }
         }
     }
@@ -48,7 +48,7 @@ public final class ConduitStore: Sendable {
             guard record.status == expected else { return .unchanged(record) }
             if expected == .pending, let expires = record.expires, expires <= now { return .unchanged(record) }
             change(&record)
-            try ActionRecordRow(record).update(db)
+            try ActionRecordRow(record).write(db)
             if let grant { try GrantRow(grant).insert(db) }
             for kind in kinds { events.append(try Self.appendEvent(kind, record: record, db: db)) }
             return .applied(record)
@@ -94,7 +94,7 @@ public final class ConduitStore: Sendable {
                 record.finished = now
                 let waited = Int((record.expires ?? now).timeIntervalSince(record.created).rounded())
                 record.reason = "expired: nobody decided within \(waited) s"
-                try ActionRecordRow(record).update(db)
+                try ActionRecordRow(record).write(db)
                 events.append(try Self.appendEvent(.expired, record: record, db: db))
                 return record
             }
@@ -122,7 +122,7 @@ public final class ConduitStore: Sendable {
                 record.status = .failed
                 record.reason = "interrupted: the server stopped while the command ran; it was not run again"
                 record.finished = now
-                try ActionRecordRow(record).update(db)
+                try ActionRecordRow(record).write(db)
                 events.append(try Self.appendEvent(.finished, record: record, db: db))
             }
             return running.count
@@ -160,7 +160,7 @@ public final class ConduitStore: Sendable {
     private static func appendEvent(_ kind: BrokerEvent.Kind, record: ActionRecord, db: Database) throws -> BrokerEvent {
         let time = Date()
         var row = EventRow(kind: kind, time: time, record: record)
-        try row.insert(db)
+        try row.append(db)
         return BrokerEvent(id: row.id ?? 0, kind: kind, time: time, record: record)
     }
 

@@ -42,6 +42,22 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
         finished = record.finished?.timeIntervalSince1970
     }
 
+    /// Inserts or replaces the row through a cached statement (no Codable on the hot path:
+    /// GRDB's record encoding cost more than SQLite itself).
+    func write(_ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO action_record (id, action, description, submitter, params, status, created, \
+                expires, decisionKind, decidedBy, approver, grantID, decided, reason, result, finished) \
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let values: [(any DatabaseValueConvertible)?] = [
+            id, action, description, submitter, params, status, created, expires, decisionKind, decidedBy, approver,
+            grantID, decided, reason, result, finished,
+        ]
+        try statement.execute(arguments: StatementArguments(values))
+    }
+
     var record: ActionRecord {
         var decision: ActionDecision?
         if let decisionKind, let kind = ActionDecision.Kind(rawValue: decisionKind), let decidedBy, let decided {
@@ -79,24 +95,26 @@ struct EventRow: Codable, FetchableRecord, MutablePersistableRecord {
         self.time = time.timeIntervalSince1970
         requestID = record.id
         submitter = record.submitter
-        self.record = String(decoding: ActionRecordRow(record).jsonData(), as: UTF8.self)
+        self.record = String(decoding: record.json.serialized(), as: UTF8.self)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
 
-    var event: BrokerEvent? {
-        guard let id, let kind = BrokerEvent.Kind(rawValue: kind),
-            let row = try? JSONDecoder().decode(ActionRecordRow.self, from: Data(record.utf8))
-        else { return nil }
-        return BrokerEvent(id: id, kind: kind, time: Date(timeIntervalSince1970: time), record: row.record)
+    /// Appends the row through a cached statement and sets ``id``.
+    mutating func append(_ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO event (kind, time, requestID, submitter, record) VALUES (?, ?, ?, ?, ?)")
+        try statement.execute(arguments: [kind, time, requestID, submitter, record])
+        id = db.lastInsertedRowID
     }
-}
 
-extension ActionRecordRow {
-    func jsonData() -> Data {
-        (try? JSONEncoder().encode(self)) ?? Data("{}".utf8)
+    var event: BrokerEvent? {
+        guard let id, let kind = BrokerEvent.Kind(rawValue: kind), let json = try? JSONValue.parse(Array(record.utf8)),
+            let record = ActionRecord(json: json)
+        else { return nil }
+        return BrokerEvent(id: id, kind: kind, time: Date(timeIntervalSince1970: time), record: record)
     }
 }
 

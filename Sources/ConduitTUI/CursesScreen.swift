@@ -11,7 +11,7 @@ public final class CursesScreen {
     /// Enters curses mode: UTF-8 locale, no echo, keypad keys, hidden cursor, reads time out after
     /// `inputTimeout` milliseconds so the caller can redraw between keys.
     public func open(inputTimeout: Int32 = 100) {
-        Self.unblockResizeSignal()
+        Self.unblockTerminalSignals()
         _ = conduit_setlocale_all()
         initscr()
         cbreak()
@@ -88,12 +88,13 @@ public final class CursesScreen {
         }
     }
 
-    /// A parent may start us with SIGWINCH blocked (the mask survives `exec`, and tmux passes its own
-    /// on); curses then never learns of a resize. Unblock it on this, the drawing, thread.
-    static func unblockResizeSignal() {
+    /// A parent may start us with signals blocked (the mask survives `exec`, and tmux passes its own
+    /// on): curses would never learn of a resize (SIGWINCH), and closing the terminal (SIGHUP) or
+    /// `kill` (SIGTERM) would not end us. Unblock them on this, the drawing, thread.
+    static func unblockTerminalSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
-        sigaddset(&signals, SIGWINCH)
+        for signal in [SIGWINCH, SIGHUP, SIGTERM, SIGINT, SIGQUIT] { sigaddset(&signals, signal) }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 

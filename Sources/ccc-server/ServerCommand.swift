@@ -41,6 +41,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'.")
     var defaultExpires = 900
 
+    @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive through idle timeouts.")
+    var heartbeat = 15
+
     @Option(help: "Oldest acceptable signature, in seconds.")
     var maxAge: Int64 = 30
 
@@ -68,6 +71,7 @@ struct ServerCommand: AsyncParsableCommand {
         if maxAge < 1 { throw ValidationError("--max-age must be at least 1 second") }
         if maxSkew < 0 { throw ValidationError("--max-skew cannot be negative") }
         if bodyLimit < 1 { throw ValidationError("--body-limit must be positive") }
+        if !(1...3600).contains(heartbeat) { throw ValidationError("--heartbeat must be from 1 to 3600 seconds") }
         if !(1...ActionDefinition.longestExpiry).contains(defaultExpires) {
             throw ValidationError("--default-expires must be from 1 to \(ActionDefinition.longestExpiry) seconds (7 days)")
         }
@@ -100,7 +104,7 @@ struct ServerCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             secretsPath: secrets, databasePath: db ?? Self.defaultDatabasePath(environment), actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
             volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit,
-            defaultExpiry: defaultExpires)
+            defaultExpiry: defaultExpires, heartbeat: .seconds(heartbeat))
         for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {
             logger.warning("volume host directory does not exist: \(volume.host)")
         }

@@ -62,4 +62,23 @@ struct EventStreamTests {
         for collector in [approver, stranger, replay] { collector.task.cancel() }
         await clients.shutdown()
     }
+
+    @Test func anIdleStreamGetsAHeartbeatComment() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.createUsers()
+        let server = try ServerProcess(
+            arguments: ["--secrets", "secrets.json", "--heartbeat", "1"], in: workspace.path,
+            environment: workspace.serverEnvironment)
+        defer { server.stop() }
+        let clients = LongLivedClients()
+        let comments = Shared<[String]>([])
+        let stream = try await clients.client(as: "user", in: workspace, server: server).events { text in
+            comments.update { $0.append(text) }
+        }
+        let reader = Task { for try await _ in stream {} }
+        #expect(eventually(timeout: 10) { comments.value.contains("heartbeat") }, "\(comments.value)")
+        reader.cancel()
+        await clients.shutdown()
+    }
 }

@@ -96,6 +96,7 @@ struct QueueManagerTests {
             #expect(tmux.screen().split(separator: "\n").allSatisfy { TerminalText.width(of: String($0)) <= 60 })
             #expect(tmux.screen().contains("Conduit queue"), "the title is back at the top after a resize")
             try tmux.send("q")
+            #expect(tmux.waitFor("ccc-queue exited"), "q quits")
             for client in [one, two, three] { client.process.terminate() }
         }
     }
@@ -120,5 +121,26 @@ struct QueueManagerTests {
         #expect(tmux.waitFor("after the restart", timeout: 20), "\(tmux.screen())")
         #expect(tmux.screen().contains("live"))
         client.process.terminate()
+    }
+
+    @Test func closingTheTerminalEndsIt() async throws {
+        try await Self.withQueueManager { workspace, _, tmux in
+            let before = Self.queueProcesses(in: workspace.path)
+            #expect(before.count == 1, "\(before)")
+            try tmux.tmux(["kill-server"])
+            #expect(eventually { Self.queueProcesses(in: workspace.path).isEmpty }, "ccc-queue outlived its terminal")
+        }
+    }
+
+    /// Pids of `ccc-queue` processes started in `directory` (found through /proc).
+    static func queueProcesses(in directory: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                command.hasPrefix(Binaries.path("ccc-queue")),
+                let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
+            else { return false }
+            return cwd == directory
+        }
     }
 }

@@ -36,8 +36,18 @@ public struct ServerSentEventParser: Sendable {
     private var lastWasCR = false
     /// Comment lines seen (heartbeats), for callers that track liveness.
     public private(set) var comments = 0
+    private var pendingComments: [String] = []
 
     public init() {}
+
+    /// Feeds `bytes`; returns the events they completed, and passes each comment line's text (without
+    /// the leading `:` and space) to `comment`.
+    public mutating func consume(_ bytes: some Sequence<UInt8>, comment: (String) -> Void) -> [ServerSentEvent] {
+        let events = consume(bytes)
+        for text in pendingComments { comment(text) }
+        pendingComments.removeAll()
+        return events
+    }
 
     /// Feeds `bytes`; returns the events they completed.
     public mutating func consume(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
@@ -70,6 +80,9 @@ public struct ServerSentEventParser: Sendable {
         }
         if line.hasPrefix(":") {
             comments += 1
+            var text = line.dropFirst()
+            if text.hasPrefix(" ") { text = text.dropFirst() }
+            if pendingComments.count < 64 { pendingComments.append(String(text)) }
             return nil
         }
         let name: Substring

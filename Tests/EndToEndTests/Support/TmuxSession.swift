@@ -5,21 +5,33 @@ import Foundation
 final class TmuxSession {
     let socket: String
     let name = "conduit"
+    /// The tmux server's pid, so it can be stopped even if its socket is gone.
+    private(set) var serverPID: Int32?
 
     /// Starts `command` (run by `/bin/sh -c` inside tmux) in a `width`×`height` window in `directory`.
     init(_ command: String, in directory: String, width: Int = 120, height: Int = 30, environment: [String: String] = [:]) throws {
         socket = NSTemporaryDirectory() + "/conduit-tmux-\(UUID().uuidString.prefix(8))"
         let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        // The tmux server outlives this call: it must not inherit the descriptor Foundation uses to
-        // notice that its child exited, or `Process` would wait for it forever. Close all but 0–2.
-        let closeInherited = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done; exec "$@""#
+        // The tmux server outlives this call, so it starts clean: no descriptor but 0–2 (Foundation
+        // watches one to notice that its child exited, and would wait for the server forever) and no
+        // blocked signals (the test process blocks some; tmux and the program in the pane would
+        // inherit the mask and ignore SIGTERM, SIGHUP and SIGWINCH).
+        let cleanStart = """
+            import os, signal, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            for number in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGWINCH, signal.SIGPIPE):
+                signal.signal(number, signal.SIG_DFL)
+            os.closerange(3, 65536)
+            os.execvp(sys.argv[1], sys.argv[1:])
+            """
         let result = try Command.run(
-            "/bin/bash",
-            ["-c", closeInherited, "bash", "tmux", "-u", "-S", socket, "new-session", "-d", "-s", name, "-x", String(width), "-y",
-             String(height), "-c", directory,
-             "env LANG=C.UTF-8 LC_ALL=C.UTF-8 \(exports) \(command); sleep 30"],
+            "/usr/bin/env",
+            ["python3", "-c", cleanStart, "tmux", "-u", "-S", socket, "new-session", "-d", "-s", name, "-x", String(width),
+             "-y", String(height), "-c", directory,
+             "env LANG=C.UTF-8 LC_ALL=C.UTF-8 \(exports) \(command); echo ccc-queue exited; sleep 30"],
             in: "/", environment: Self.utf8, timeout: 10)
         guard result.exitCode == 0 else { throw Workspace.SetupFailed(description: "tmux: \(result)") }
+        serverPID = Int32((try tmux(["display-message", "-p", "#{pid}"])).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @discardableResult
@@ -52,6 +64,7 @@ final class TmuxSession {
 
     deinit {
         _ = try? tmux(["kill-server"])
+        if let serverPID { kill(serverPID, SIGTERM) }
         try? FileManager.default.removeItem(atPath: socket)
     }
 }
