@@ -28,7 +28,7 @@ public final class ConduitStore: Sendable {
     public func save(_ record: ActionRecord, events kinds: [BrokerEvent.Kind] = []) async throws {
         try await writer.write { db, events in
             try ActionRecordRow(record).write(db)
-            for kind in kinds { events.append(try Self.appendEvent(kind, record: record, db: db)) }
+            events += try Self.appendEvents(kinds, record: record, db: db)
         }
     }
 
@@ -50,7 +50,7 @@ public final class ConduitStore: Sendable {
             change(&record)
             try ActionRecordRow(record).write(db)
             if let grant { try GrantRow(grant).insert(db) }
-            for kind in kinds { events.append(try Self.appendEvent(kind, record: record, db: db)) }
+            events += try Self.appendEvents(kinds, record: record, db: db)
             return .applied(record)
         }
     }
@@ -95,7 +95,7 @@ public final class ConduitStore: Sendable {
                 let waited = Int((record.expires ?? now).timeIntervalSince(record.created).rounded())
                 record.reason = "expired: nobody decided within \(waited) s"
                 try ActionRecordRow(record).write(db)
-                events.append(try Self.appendEvent(.expired, record: record, db: db))
+                events += try Self.appendEvents([.expired], record: record, db: db)
                 return record
             }
         }
@@ -123,7 +123,7 @@ public final class ConduitStore: Sendable {
                 record.reason = "interrupted: the server stopped while the command ran; it was not run again"
                 record.finished = now
                 try ActionRecordRow(record).write(db)
-                events.append(try Self.appendEvent(.finished, record: record, db: db))
+                events += try Self.appendEvents([.finished], record: record, db: db)
             }
             return running.count
         }
@@ -157,11 +157,18 @@ public final class ConduitStore: Sendable {
         }
     }
 
-    private static func appendEvent(_ kind: BrokerEvent.Kind, record: ActionRecord, db: Database) throws -> BrokerEvent {
+    /// Stores one event of each kind about `record` (its JSON is serialised once for all of them).
+    private static func appendEvents(_ kinds: [BrokerEvent.Kind], record: ActionRecord, db: Database) throws
+        -> [BrokerEvent]
+    {
+        guard !kinds.isEmpty else { return [] }
         let time = Date()
-        var row = EventRow(kind: kind, time: time, record: record)
-        try row.append(db)
-        return BrokerEvent(id: row.id ?? 0, kind: kind, time: time, record: record)
+        let text = String(decoding: record.json.serialized(), as: UTF8.self)
+        return try kinds.map { kind in
+            var row = EventRow(kind: kind, time: time, record: record, text: text)
+            try row.append(db)
+            return BrokerEvent(id: row.id ?? 0, kind: kind, time: time, record: record)
+        }
     }
 
     // MARK: Grants

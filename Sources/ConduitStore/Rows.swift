@@ -90,12 +90,13 @@ struct EventRow: Codable, FetchableRecord, MutablePersistableRecord {
     var submitter: String
     var record: String
 
-    init(kind: BrokerEvent.Kind, time: Date, record: ActionRecord) {
+    /// - Parameter text: `record.json`, serialised.
+    init(kind: BrokerEvent.Kind, time: Date, record: ActionRecord, text: String) {
         self.kind = kind.rawValue
         self.time = time.timeIntervalSince1970
         requestID = record.id
         submitter = record.submitter
-        self.record = String(decoding: record.json.serialized(), as: UTF8.self)
+        self.record = text
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
