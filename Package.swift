@@ -105,6 +105,7 @@ let package = Package(
             name: "ccc-server",
             dependencies: [
                 "ConduitServer",
+                "ConduitStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -145,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConduitStoreTests",
-            dependencies: ["ConduitStore"],
+            dependencies: ["ConduitStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,7 +26,7 @@ public func buildRouter(
         maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)
     let v1 = router.group("v1").add(
         middleware: SignatureMiddleware(
-            state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit))
+            state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store))
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
     EventsController(broker: broker, heartbeat: configuration.heartbeat).addRoutes(to: v1)

@@ -77,6 +77,30 @@ public struct ConduitDatabase: Sendable {
             }
             try db.create(index: "grant_lookup", on: "grant", columns: ["submitter", "action", "paramsKey"])
         }
+        migrator.registerMigration("v2: append-only audit log") { db in
+            try db.create(table: "audit_log") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("timeMilliseconds", .integer).notNull()
+                table.column("event", .text).notNull()
+                table.column("user", .text)
+                table.column("actor", .text)
+                table.column("action", .text)
+                table.column("requestID", .text)
+                table.column("outcome", .text).notNull()
+                table.column("detail", .text).notNull()
+                table.column("previousHash", .text).notNull()
+                table.column("hash", .text).notNull()
+            }
+            try db.create(index: "audit_log_user", on: "audit_log", columns: ["user", "id"])
+            // The application never changes a row; SQLite refuses it too.
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ public final class ConduitStore: Sendable {
     public let database: ConduitDatabase
     /// Live events, published after each commit.
     public let events: EventHub
-    private let writer: GroupCommitWriter
+    let writer: GroupCommitWriter
 
     public init(database: ConduitDatabase) {
         let hub = EventHub()
@@ -167,6 +167,7 @@ public final class ConduitStore: Sendable {
         return try kinds.map { kind in
             var row = EventRow(kind: kind, time: time, record: record, text: text)
             try row.append(db)
+            try append(AuditEntry.about(kind, record: record, at: time), db: db)
             return BrokerEvent(id: row.id ?? 0, kind: kind, time: time, record: record)
         }
     }

@@ -7,12 +7,29 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// `ccc-server`: the broker. Flags (and CONDUIT_PORT / CONDUIT_ROOT) become a ServerConfiguration.
+/// `ccc-server`: the broker (`serve`, the default) and its audit tools (`audit verify|export`).
 @main
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ccc-server",
-        abstract: "Conduit's broker: runs typed, signed action requests from containers under per-action policies.")
+        abstract: "Conduit's broker: runs typed, signed action requests from containers under per-action policies.",
+        subcommands: [Serve.self, AuditCommand.self], defaultSubcommand: Serve.self)
+
+    /// Blocks the signals the server handles before any other thread exists, so every thread
+    /// inherits the mask and they reach the service lifecycle instead of killing the process.
+    static func main() async {
+        ProcessSignals.blockHandledSignals()
+        // Run Swift concurrency on NIO's event loops: requests no longer hop between NIO's threads
+        // and the cooperative pool (measured: see docs/DESIGN.md, "Benchmark").
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
+}
+
+/// `ccc-server [serve]`: the broker. Flags (and CONDUIT_PORT / CONDUIT_ROOT) become a ServerConfiguration.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the broker (the default when no subcommand is given).")
 
     @Option(help: "The secrets file (JSON, mode 0600).")
     var secrets: String
@@ -56,16 +73,6 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
-    /// Blocks the signals the server handles before any other thread exists, so every thread
-    /// inherits the mask and they reach the service lifecycle instead of killing the process.
-    static func main() async {
-        ProcessSignals.blockHandledSignals()
-        // Run Swift concurrency on NIO's event loops: requests no longer hop between NIO's threads
-        // and the cooperative pool (measured: see docs/DESIGN.md, "Benchmark").
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        await main(nil)
-    }
-
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if maxAge < 1 { throw ValidationError("--max-age must be at least 1 second") }
@@ -102,7 +109,7 @@ struct ServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "conduit")
         logger.logLevel = logLevel
         let configuration = ServerConfiguration(
-            secretsPath: secrets, databasePath: db ?? Self.defaultDatabasePath(environment), actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
+            secretsPath: secrets, databasePath: db ?? ServerCommand.defaultDatabasePath(environment), actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
             volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit,
             defaultExpiry: defaultExpires, heartbeat: .seconds(heartbeat))
         for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {

@@ -2,6 +2,7 @@ import ConduitCore
 import ConduitStore
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Takes requests from validation to decision to execution, and people's decisions to execution,
@@ -68,6 +69,21 @@ public struct ActionBroker: Sendable {
             }
         }
         return record
+    }
+
+    /// Records a request refused as invalid (400): who, the action it named, the code and parameter.
+    func auditRejection(_ error: RequestError, body: ByteBuffer, from submitter: String) async {
+        let named = (try? JSONValue.parse(body.readableBytesView))?["action"]?.stringValue
+        var detail: [String: JSONValue] = ["reason": .string(error.message)]
+        if let parameter = error.parameter { detail["parameter"] = .string(parameter) }
+        let entry = AuditEntry(
+            timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.rejected",
+            user: submitter, action: named.map { String($0.prefix(128)) }, outcome: error.code, detail: .object(detail))
+        do {
+            try await store.audit(entry)
+        } catch {
+            logger.error("could not audit a rejected request: \(error)")
+        }
     }
 
     /// The newest active grant that matches `record` and whose approver may still decide for its submitter.

@@ -25,8 +25,14 @@ public struct ActionsController: Sendable {
         let identity = try context.requireIdentity()
         var request = request
         let body = try await request.collectBody(upTo: .max)
-        let actionRequest = try ActionRequest(body: body.readableBytesView)
-        let record = try await broker.submit(actionRequest, from: identity.user)
+        let record: ActionRecord
+        do {
+            let actionRequest = try ActionRequest(body: body.readableBytesView)
+            record = try await broker.submit(actionRequest, from: identity.user)
+        } catch let error as RequestError {
+            await broker.auditRejection(error, body: body, from: identity.user)
+            throw error
+        }
         context.summary.record(action: record.action, decision: record.decidedBy ?? record.status.rawValue)
         let status: HTTPResponse.Status =
             switch record.status {

@@ -14,8 +14,14 @@ public struct ConduitRequestContext: RequestContext {
     /// Filled by controllers, read by the middleware when it logs the request.
     public let summary = RequestSummary()
 
+    /// The peer's address, for the audit of refused requests.
+    public let peerAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress.map { address in
+            address.ipAddress.map { ip in address.port.map { "\(ip):\($0)" } ?? ip } ?? "\(address)"
+        }
     }
 
     /// The body limit is enforced by ``SignatureMiddleware`` with its own configured value.

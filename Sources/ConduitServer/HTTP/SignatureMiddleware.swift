@@ -1,4 +1,5 @@
 import ConduitCore
+import ConduitStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,11 +18,14 @@ public struct SignatureMiddleware: RouterMiddleware {
     let state: BrokerState
     let authenticator: RequestAuthenticator
     let bodyLimit: Int
+    /// Where refusals are audited (nil: not audited).
+    let store: ConduitStore?
 
-    public init(state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int) {
+    public init(state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int, store: ConduitStore? = nil) {
         self.state = state
         self.authenticator = authenticator
         self.bodyLimit = bodyLimit
+        self.store = store
     }
 
     public func handle(
@@ -64,10 +68,31 @@ public struct SignatureMiddleware: RouterMiddleware {
         } catch {
             // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
             let failure = Self.apiError(for: error, logger: context.logger)
+            if user == nil { await auditRefusal(request, failure: failure, context: context) }
             response = (try? JSONResponse.make(failure.status, failure.json)) ?? Response(status: failure.status)
         }
         log(request, response: response, user: user, context: context, started: started)
         return response
+    }
+
+    /// Records a request refused before authentication: the keyid it claims (if its signature
+    /// fields parse), the peer, the reason — never the signature or anything secret.
+    private func auditRefusal(_ request: Request, failure: APIError, context: Context) async {
+        guard let store else { return }
+        let claimed = try? SignatureVerifier.candidate(in: Self.components(of: request)).parameters.keyid
+        var detail: [String: JSONValue] = [
+            "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+            "reason": .string(failure.message), "status": .integer(Int64(failure.status.code)),
+        ]
+        if let peer = context.peerAddress { detail["peer"] = .string(peer) }
+        let entry = AuditEntry(
+            timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.refused",
+            user: claimed.map { String($0.prefix(128)) }, outcome: failure.code, detail: .object(detail))
+        do {
+            try await store.audit(entry)
+        } catch {
+            context.logger.error("could not audit a refused request: \(error)")
+        }
     }
 
     /// The request as RFC 9421 sees it: raw target (percent-encoding kept), authority, header fields.

@@ -1,0 +1,68 @@
+import ConduitCore
+import Foundation
+import GRDB
+
+extension ConduitStore {
+    /// Appends `entry` (its id and hashes are assigned here) in the next group commit.
+    public func audit(_ entry: AuditEntry) async throws {
+        try await writer.write { db, _ in try Self.append(entry, db: db) }
+    }
+
+    /// Appends inside a running transaction: links to the last row's hash.
+    static func append(_ entry: AuditEntry, db: Database) throws {
+        let previous =
+            try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? AuditChain.genesis
+        let hash = AuditChain.hash(previous: previous, content: entry.content)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO audit_log (timeMilliseconds, event, user, actor, action, requestID, outcome, detail, \
+                previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let values: [(any DatabaseValueConvertible)?] = [
+            entry.timeMilliseconds, entry.event, entry.user, entry.actor, entry.action, entry.requestID, entry.outcome,
+            String(decoding: entry.detail.serialized(), as: UTF8.self), previous, hash,
+        ]
+        try statement.execute(arguments: StatementArguments(values))
+    }
+
+    /// Entries with an id above `after` and, if given, at or after `since`, oldest first, at most `limit`.
+    public func auditEntries(after: Int64 = 0, since: Date? = nil, limit: Int = 1000) async throws -> [AuditEntry] {
+        let sinceMilliseconds = since.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? Int64.min
+        return try await database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_log WHERE id > ? AND timeMilliseconds >= ? ORDER BY id LIMIT ?",
+                arguments: [after, sinceMilliseconds, limit]
+            ).map(Self.entry)
+        }
+    }
+
+    /// Walks the whole chain; returns how many rows verified, or throws the first break.
+    public func verifyAudit() async throws -> Int {
+        try await database.writer.read { db in
+            var previous = AuditChain.genesis
+            var count = 0
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
+            while let row = try rows.next() {
+                let entry = Self.entry(row)
+                guard entry.previousHash == previous else {
+                    throw AuditChainBreak(id: entry.id, reason: "it does not follow the previous row (a row was removed, inserted or reordered)")
+                }
+                guard AuditChain.hash(previous: previous, content: entry.content) == entry.hash else {
+                    throw AuditChainBreak(id: entry.id, reason: "its content does not match its hash (it was edited)")
+                }
+                previous = entry.hash
+                count += 1
+            }
+            return count
+        }
+    }
+
+    static func entry(_ row: Row) -> AuditEntry {
+        let detailText: String = row["detail"]
+        return AuditEntry(
+            id: row["id"], timeMilliseconds: row["timeMilliseconds"], event: row["event"], user: row["user"],
+            actor: row["actor"], action: row["action"], requestID: row["requestID"], outcome: row["outcome"],
+            detail: (try? JSONValue.parse(Array(detailText.utf8))) ?? .string(detailText),
+            previousHash: row["previousHash"], hash: row["hash"])
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import ConduitCore
+import ConduitStore
+import Foundation
+
+/// `ccc-server audit verify|export`: check and read the tamper-evident audit log.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Verify or export the audit log.", subcommands: [Verify.self, Export.self])
+
+    /// `--db`, shared by the audit subcommands.
+    struct DatabaseOption: ParsableArguments {
+        @Option(
+            help: "The SQLite database. [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
+        var db: String?
+
+        func openStore() throws -> ConduitStore {
+            let path = db ?? ServerCommand.defaultDatabasePath(ProcessInfo.processInfo.environment)
+            guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("no database at \(path); pass --db FILE")
+            }
+            return ConduitStore(database: try ConduitDatabase.open(path: path))
+        }
+    }
+
+    /// Checks every row's hash and link; names the first broken row (exit 1).
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the whole hash chain; name the first broken row.",
+            discussion: "Exit codes: 0 intact, 1 broken (the first broken row is named), 2 usage.")
+
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let store = try database.openStore()
+            let started = ContinuousClock.now
+            do {
+                let count = try await store.verifyAudit()
+                print("audit log intact: \(count) rows verified in \(ContinuousClock.now - started)")
+            } catch let broken as AuditChainBreak {
+                FileHandle.standardError.write(Data("ccc-server: audit log broken at row \(broken.id): \(broken.reason)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// Writes the log out, oldest first, as JSON lines or CSV.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the audit log to standard output.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case jsonl, csv
+        }
+
+        @OptionGroup var database: DatabaseOption
+
+        @Option(help: "Only entries at or after this time: ISO 8601 (2026-11-21T12:00:00Z) or Unix seconds.")
+        var since: String?
+
+        @Option(help: "jsonl (one JSON object per line) or csv.")
+        var format: Format = .jsonl
+
+        func run() async throws {
+            var sinceDate: Date?
+            if let since {
+                guard let date = TimeArgument.parse(since) else {
+                    throw ValidationError("--since: \"\(since)\" is neither ISO 8601 nor Unix seconds")
+                }
+                sinceDate = date
+            }
+            let store = try database.openStore()
+            let output = FileHandle.standardOutput
+            if format == .csv {
+                output.write(Data((Self.csvColumns.joined(separator: ",") + "\n").utf8))
+            }
+            var after: Int64 = 0
+            while true {
+                let entries = try await store.auditEntries(after: after, since: sinceDate, limit: 5000)
+                guard let last = entries.last else { break }
+                var text = ""
+                for entry in entries {
+                    text += format == .jsonl ? String(decoding: entry.json.serialized(), as: UTF8.self) : Self.csvLine(entry)
+                    text += "\n"
+                }
+                output.write(Data(text.utf8))
+                after = last.id
+            }
+        }
+
+        static let csvColumns = [
+            "id", "at", "event", "user", "actor", "action", "request", "outcome", "detail", "previous_hash", "hash",
+        ]
+
+        static func csvLine(_ entry: AuditEntry) -> String {
+            let json = entry.json
+            return csvColumns.map { column in
+                let value = json[column]
+                let text = value?.stringValue ?? value.map { String(decoding: $0.serialized(), as: UTF8.self) } ?? ""
+                return csvField(text)
+            }.joined(separator: ",")
+        }
+
+        /// RFC 4180: quote fields holding a comma, quote or line break; double the quotes.
+        static func csvField(_ text: String) -> String {
+            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+    }
+}
+
+/// Times given on the command line: ISO 8601 or Unix seconds.
+enum TimeArgument {
+    static func parse(_ text: String) -> Date? {
+        if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
+        return (try? Date(text, strategy: .iso8601))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+    }
+}
