@@ -29,6 +29,7 @@ public func buildRouter(
             state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store))
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
+    AuditController(broker: broker).addRoutes(to: v1)
     EventsController(broker: broker, heartbeat: configuration.heartbeat).addRoutes(to: v1)
     return router
 }

@@ -66,3 +66,57 @@ extension ConduitStore {
             previousHash: row["previousHash"], hash: row["hash"])
     }
 }
+
+/// What `GET /v1/audit` asks for.
+public struct AuditQuery: Sendable, Equatable {
+    /// Only entries about these users (the caller's visibility), never empty.
+    public var visibleUsers: Set<String>
+    public var user: String?
+    public var action: String?
+    /// Matches ``AuditEntry/outcome``.
+    public var status: String?
+    public var since: Date?
+    public var until: Date?
+    /// Only entries with a smaller id (the previous page's `next_cursor`).
+    public var before: Int64?
+    public var limit: Int
+
+    public init(
+        visibleUsers: Set<String>, user: String? = nil, action: String? = nil, status: String? = nil, since: Date? = nil,
+        until: Date? = nil, before: Int64? = nil, limit: Int = 100
+    ) {
+        self.visibleUsers = visibleUsers
+        self.user = user
+        self.action = action
+        self.status = status
+        self.since = since
+        self.until = until
+        self.before = before
+        self.limit = limit
+    }
+}
+
+extension ConduitStore {
+    /// Entries matching `query`, newest first.
+    public func auditEntries(matching query: AuditQuery) async throws -> [AuditEntry] {
+        guard !query.visibleUsers.isEmpty else { return [] }
+        var conditions = ["user IN (\(Array(repeating: "?", count: query.visibleUsers.count).joined(separator: ", ")))"]
+        var arguments = StatementArguments(query.visibleUsers.sorted())
+        func add(_ condition: String, _ value: some DatabaseValueConvertible) {
+            conditions.append(condition)
+            arguments += [value]
+        }
+        if let user = query.user { add("user = ?", user) }
+        if let action = query.action { add("action = ?", action) }
+        if let status = query.status { add("outcome = ?", status) }
+        if let since = query.since { add("timeMilliseconds >= ?", Int64((since.timeIntervalSince1970 * 1000).rounded(.up))) }
+        if let until = query.until { add("timeMilliseconds <= ?", Int64((until.timeIntervalSince1970 * 1000).rounded(.down))) }
+        if let before = query.before { add("id < ?", before) }
+        arguments += [query.limit]
+        let sql = "SELECT * FROM audit_log WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        let finalArguments = arguments
+        return try await database.writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(Self.entry)
+        }
+    }
+}

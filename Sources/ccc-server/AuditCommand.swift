@@ -107,12 +107,3 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// Times given on the command line: ISO 8601 or Unix seconds.
-enum TimeArgument {
-    static func parse(_ text: String) -> Date? {
-        if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
-        return (try? Date(text, strategy: .iso8601))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-    }
-}

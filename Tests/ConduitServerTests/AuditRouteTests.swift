@@ -1,0 +1,66 @@
+import ConduitCore
+import ConduitServer
+import ConduitStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `GET /v1/audit`: filters, pages, and who sees what.
+@Suite("Audit API")
+struct AuditRouteTests {
+    func withClients(_ body: @escaping @Sendable (ApprovalRouteTests.Clients) async throws -> Void) async throws {
+        try await ApprovalRouteTests().withClients(body)
+    }
+
+    @Test func callersSeeTheirOwnEntriesAndThoseOfSubmittersTheyMayApproveNewestFirst() async throws {
+        try await withClients { c in
+            let id = try await c.queue()
+            _ = try await c.user.send(.post, "/v1/actions/\(id)/deny", body: #"{"reason":"no"}"#)
+            _ = try await c.user.send(.post, "/v1/actions", body: #"{"action":"noop"}"#)
+            let agents = try await c.agent.send(.get, "/v1/audit")
+            #expect(agents.status == .ok && agents.signed)
+            let events = agents.json["entries"]?.arrayValue?.compactMap { $0["event"]?.stringValue }
+            #expect(events == ["decision", "request.queued"], "the agent sees only its own request")
+            let first = agents.json["entries"]?.arrayValue?.last
+            #expect(first?["detail"]?["params"] == ["url": "https://example.com"])
+            #expect(first?["hash"]?.stringValue?.count == 64)
+            #expect(agents.json["next_cursor"] == .null)
+            let bosses = try await c.boss.send(.get, "/v1/audit").json["entries"]?.arrayValue ?? []
+            #expect(Set(bosses.compactMap { $0["user"]?.stringValue }) == ["agent", "user"])
+            #expect(try await c.stranger.send(.get, "/v1/audit").json["entries"] == [])
+        }
+    }
+
+    @Test func filtersAndPagesCombine() async throws {
+        try await withClients { c in
+            for _ in 0..<5 { _ = try await c.agent.send(.post, "/v1/actions", body: #"{"action":"noop"}"#) }
+            _ = try await c.agent.send(.post, "/v1/actions", body: #"{"action":"forbidden"}"#)
+            let denied = try await c.user.send(.get, "/v1/audit?status=denied&user=agent").json["entries"]?.arrayValue
+            #expect(denied?.count == 1)
+            #expect(denied?.first?["action"] == "forbidden")
+            var seen: [Int64] = []
+            var cursor: Int64?
+            repeat {
+                let page = try await c.user.send(.get, "/v1/audit?action=noop&limit=4" + (cursor.map { "&cursor=\($0)" } ?? "")).json
+                seen += page["entries"]?.arrayValue?.compactMap { $0["id"]?.integerValue } ?? []
+                cursor = page["next_cursor"]?.integerValue
+            } while cursor != nil
+            #expect(seen.count == 10, "5 requests, each decided and finished")
+            #expect(seen == seen.sorted(by: >))
+            #expect(try await c.user.send(.get, "/v1/audit?since=2100-01-01T00:00:00Z").json["entries"] == [])
+            #expect(try await c.user.send(.get, "/v1/audit?until=0").json["entries"] == [])
+            #expect(try await c.user.send(.get, "/v1/audit?since=0&limit=1").json["entries"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func badQueriesAre400() async throws {
+        try await withClients { c in
+            for query in ["limit=0", "limit=1001", "limit=ten", "cursor=-1", "since=yesterday", "until=soon", "who=me"] {
+                let answer = try await c.user.send(.get, "/v1/audit?\(query)")
+                #expect(answer.status == .badRequest, "\(query): \(answer.json)")
+            }
+        }
+    }
+}
