@@ -132,6 +132,7 @@ let package = Package(
             name: "conduit-bench",
             dependencies: [
                 "ConduitClient",
+                "ConduitStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark: signed decisions vs /healthz on a release build of ccc-server (loopback only).
+# Benchmark on a release build of ccc-server (loopback only).
 # Usage: bench/run.sh [CONNECTIONS] [SECONDS]     e.g. bench/run.sh 8 10
-# Environment: LOG_LEVEL (server log level, default warning: the per-request info line is
-# measured separately, see docs/DESIGN.md), WORKLOAD (all | both | healthz | signed | unsigned-post | queue;
-# default all: both throughput workloads, then the queue figures: approve → waiting client latency over
-# DECISIONS rounds (default 200) and GET /v1/queue with PENDING requests (default 10000)).
+# Environment:
+#   WORKLOAD  all (default): signed decisions vs /healthz, then the queue figures (approve → waiting
+#             client latency over DECISIONS rounds, default 200; GET /v1/queue with PENDING requests,
+#             default 10000). Also: both | healthz | signed | unsigned-post | queue;
+#             audit: signed decisions with the audit log, then without it (same run);
+#             audit-verify: `audit verify` over AUDIT_ROWS rows (default 100000).
+#   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
+#             see docs/DESIGN.md).
 #
 # The release build uses cross-module optimisation, as a production build should: without it the
 # structured-field parser of swift-http-structured-headers stays unspecialised and RFC 9421
@@ -13,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-8}
 seconds=${2:-10}
+workload=${WORKLOAD:-all}
 build=(swift build -c release --scratch-path .build-cmo -Xswiftc -cross-module-optimization)
 for product in ccc-server ccc-keygen conduit-bench; do
   "${build[@]}" --product "$product" >/dev/null
@@ -20,21 +25,53 @@ done
 bin=$("${build[@]}" --show-bin-path)
 
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+server=
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=; fi
+}
+trap 'stop_server; rm -rf "$work"' EXIT
 mkdir -p "$work/actions" "$work/data/workspace" "$work/data/claude-home"
 printf 'description: Records the decision and nothing else.\npolicy: auto-accept\n' > "$work/actions/noop.yaml"
 printf 'description: Waits for a person, then records the decision.\npolicy: queue\n' > "$work/actions/ask.yaml"
 (cd "$work" && "$bin/ccc-keygen" --create agent,user >/dev/null && "$bin/ccc-keygen" --grant user:agent >/dev/null)
 
-(cd "$work" && exec "$bin/ccc-server" --secrets secrets.json --actions actions --port 0 --db conduit.sqlite --log-level "${LOG_LEVEL:-warning}" > server.log 2>&1) &
-server=$!
-for _ in $(seq 1 300); do
-  url=$(grep -o 'http://[0-9.:]*' "$work/server.log" 2>/dev/null | head -1 || true)
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-[ -n "$url" ] || { cat "$work/server.log"; exit 1; }
-echo "ccc-server (release) at $url; $(nproc) cores"
-"$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --user agent --action noop \
-  --connections "$connections" --duration "$seconds" --workload "${WORKLOAD:-all}" \
-  --decisions "${DECISIONS:-200}" --pending "${PENDING:-10000}"
+# Starts ccc-server with extra arguments on a fresh database; sets $url.
+start_server() {
+  stop_server
+  rm -f "$work"/conduit.sqlite* "$work/server.log"
+  (cd "$work" && exec "$bin/ccc-server" --secrets secrets.json --actions actions --port 0 --db conduit.sqlite \
+    --log-level "${LOG_LEVEL:-warning}" "$@" > server.log 2>&1) &
+  server=$!
+  url=
+  for _ in $(seq 1 300); do
+    url=$(grep -o 'http://[0-9.:]*' "$work/server.log" 2>/dev/null | head -1 || true)
+    [ -n "$url" ] && break
+    sleep 0.05
+  done
+  [ -n "$url" ] || { cat "$work/server.log"; exit 1; }
+}
+
+bench() {
+  "$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --user agent --action noop \
+    --connections "$connections" --duration "$seconds" --decisions "${DECISIONS:-200}" --pending "${PENDING:-10000}" "$@"
+}
+
+case "$workload" in
+  audit)
+    start_server
+    echo "ccc-server (release) at $url; $(nproc) cores; WITH the audit log"
+    bench --workload signed
+    start_server --benchmark-without-audit
+    echo "ccc-server (release) at $url; WITHOUT the audit log"
+    bench --workload signed
+    ;;
+  audit-verify)
+    "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"
+    /usr/bin/time -f "ccc-server audit verify: %e s, %M KB max resident" "$bin/ccc-server" audit verify --db "$work/audit.sqlite"
+    ;;
+  *)
+    start_server
+    echo "ccc-server (release) at $url; $(nproc) cores"
+    bench --workload "$workload"
+    ;;
+esac

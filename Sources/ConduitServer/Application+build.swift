@@ -41,7 +41,8 @@ public func buildApplication(
     configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
-    let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath))
+    let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath), auditing: configuration.auditing)
+    if !configuration.auditing { logger.warning("the audit log is OFF (--benchmark-without-audit): use this only to measure its cost") }
     let interrupted = try await store.failInterruptedRequests()
     if interrupted > 0 {
         logger.warning("marked \(interrupted) request(s) left running by a previous stop as failed (not run again)")

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var defaultExpiry: Int
     /// Interval of the comment lines that keep `/v1/events` streams alive.
     public var heartbeat: Duration
+    /// Whether the audit log is written. Only the benchmark turns it off, to measure its cost.
+    public var auditing = true
 
     public init(
         secretsPath: String, databasePath: String = ":memory:", actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,

@@ -10,9 +10,13 @@ public final class ConduitStore: Sendable {
     public let events: EventHub
     let writer: GroupCommitWriter
 
-    public init(database: ConduitDatabase) {
+    /// Whether events are written to the audit log. Only benchmarks turn it off, to measure its cost.
+    public let auditing: Bool
+
+    public init(database: ConduitDatabase, auditing: Bool = true) {
         let hub = EventHub()
         self.database = database
+        self.auditing = auditing
         self.events = hub
         self.writer = GroupCommitWriter(writer: database.writer, publish: { hub.publish($0) })
     }
@@ -28,7 +32,7 @@ public final class ConduitStore: Sendable {
     public func save(_ record: ActionRecord, events kinds: [BrokerEvent.Kind] = []) async throws {
         try await writer.write { db, events in
             try ActionRecordRow(record).write(db)
-            events += try Self.appendEvents(kinds, record: record, db: db)
+            events += try self.appendEvents(kinds, record: record, db: db)
         }
     }
 
@@ -50,7 +54,7 @@ public final class ConduitStore: Sendable {
             change(&record)
             try ActionRecordRow(record).write(db)
             if let grant { try GrantRow(grant).insert(db) }
-            events += try Self.appendEvents(kinds, record: record, db: db)
+            events += try self.appendEvents(kinds, record: record, db: db)
             return .applied(record)
         }
     }
@@ -95,7 +99,7 @@ public final class ConduitStore: Sendable {
                 let waited = Int((record.expires ?? now).timeIntervalSince(record.created).rounded())
                 record.reason = "expired: nobody decided within \(waited) s"
                 try ActionRecordRow(record).write(db)
-                events += try Self.appendEvents([.expired], record: record, db: db)
+                events += try self.appendEvents([.expired], record: record, db: db)
                 return record
             }
         }
@@ -123,7 +127,7 @@ public final class ConduitStore: Sendable {
                 record.reason = "interrupted: the server stopped while the command ran; it was not run again"
                 record.finished = now
                 try ActionRecordRow(record).write(db)
-                events += try Self.appendEvents([.finished], record: record, db: db)
+                events += try self.appendEvents([.finished], record: record, db: db)
             }
             return running.count
         }
@@ -158,7 +162,7 @@ public final class ConduitStore: Sendable {
     }
 
     /// Stores one event of each kind about `record` (its JSON is serialised once for all of them).
-    private static func appendEvents(_ kinds: [BrokerEvent.Kind], record: ActionRecord, db: Database) throws
+    private func appendEvents(_ kinds: [BrokerEvent.Kind], record: ActionRecord, db: Database) throws
         -> [BrokerEvent]
     {
         guard !kinds.isEmpty else { return [] }
@@ -167,7 +171,7 @@ public final class ConduitStore: Sendable {
         return try kinds.map { kind in
             var row = EventRow(kind: kind, time: time, record: record, text: text)
             try row.append(db)
-            try append(AuditEntry.about(kind, record: record, at: time), db: db)
+            if auditing { try Self.append(AuditEntry.about(kind, record: record, at: time), db: db) }
             return BrokerEvent(id: row.id ?? 0, kind: kind, time: time, record: record)
         }
     }

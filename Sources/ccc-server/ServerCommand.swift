@@ -70,6 +70,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest accepted request body, in bytes.")
     var bodyLimit = 64 * 1024
 
+    @Flag(help: .hidden)
+    var benchmarkWithoutAudit = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -108,10 +111,12 @@ struct Serve: AsyncParsableCommand {
 
         var logger = Logger(label: "conduit")
         logger.logLevel = logLevel
-        let configuration = ServerConfiguration(
+        var settings = ServerConfiguration(
             secretsPath: secrets, databasePath: db ?? ServerCommand.defaultDatabasePath(environment), actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
             volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit,
             defaultExpiry: defaultExpires, heartbeat: .seconds(heartbeat))
+        settings.auditing = !benchmarkWithoutAudit
+        let configuration = settings
         for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {
             logger.warning("volume host directory does not exist: \(volume.host)")
         }

@@ -20,12 +20,14 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Seconds of measurement per workload.") var duration = 10.0
     @Option(help: "Seconds of warm-up per workload.") var warmup = 2.0
-    @Option(help: "Workloads to run: both, healthz, signed, unsigned-post, queue or all (both, then queue).")
+    @Option(help: "Workloads: both, healthz, signed, unsigned-post, queue, all (both, then queue), audit-verify.")
     var workload = "both"
     @Option(help: "Approving user, for the queue workload.") var approver = "user"
     @Option(help: "Queued decision-only action, for the queue workload.") var queueAction = "ask"
     @Option(help: "Decisions to time in the queue workload.") var decisions = 200
     @Option(help: "Pending requests to list in the queue workload.") var pending = 10_000
+    @Option(help: "Database for the audit-verify workload (filled if empty).") var db = "audit-bench.sqlite"
+    @Option(help: "Audit rows to write for the audit-verify workload.") var auditRows = 100_000
     @Flag(help: "Time the per-request building blocks in process instead.") var micro = false
 
     struct Figures {
@@ -44,6 +46,7 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         if micro { return try Micro.run() }
+        if workload == "audit-verify" { return try await AuditBench.run(databasePath: db, rows: auditRows) }
         let credentials = try ClientCredentials.load(secretsPath: secrets, user: user)
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
