@@ -16,6 +16,7 @@ public final class QueueApp: Sendable {
         case connection(ConnectionState)
         case message(String)
         case decided(id: String)
+        case history([HistoryItem])
     }
 
     private let client: ConduitHTTPClient
@@ -55,6 +56,7 @@ public final class QueueApp: Sendable {
                 case .connection(let state): model.connection = state
                 case .message(let text): model.message = text
                 case .decided(let id): model.remove(id: id)
+                case .history(let items): model.replaceHistory(items)
                 }
                 dirty = true
             }
@@ -74,6 +76,9 @@ public final class QueueApp: Sendable {
             case .refresh:
                 model.message = "refreshing…"
                 Task.detached { await self.refresh() }
+            case .loadHistory(let action):
+                model.message = "reading history…"
+                Task.detached { await self.loadHistory(action: action) }
             case .approve(let id):
                 model.message = "approving \(id.prefix(8))…"
                 Task.detached { await self.decide(id: id, approve: true, reason: nil, remember: nil) }
@@ -127,6 +132,26 @@ public final class QueueApp: Sendable {
             if !quiet { post(.message("refreshed")) }
         } catch {
             post(.message("refresh failed: \(Self.shortReason(error))"))
+        }
+    }
+
+    /// Reads recent decisions from `GET /v1/audit` (newest first).
+    func loadHistory(action: String?) async {
+        var query = "limit=500"
+        if let action, let escaped = action.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) {
+            query += "&action=" + escaped
+        }
+        do {
+            let response = try await client.send(method: "GET", target: "/v1/audit?" + query)
+            guard response.status == 200, let entries = response.json?["entries"]?.arrayValue else {
+                post(.message("history failed: \(response.errorMessage ?? "status \(response.status)")"))
+                return
+            }
+            let items = entries.compactMap(HistoryItem.init(auditEntry:))
+            post(.history(items))
+            post(.message("\(items.count) recent decision\(items.count == 1 ? "" : "s")"))
+        } catch {
+            post(.message("history failed: \(Self.shortReason(error))"))
         }
     }
 

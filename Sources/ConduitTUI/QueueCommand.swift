@@ -4,5 +4,7 @@ public enum QueueCommand: Sendable, Equatable {
     case approveRemembering(id: String, seconds: Int)
     case deny(id: String, reason: String?)
     case refresh
+    /// Read recent decisions (`GET /v1/audit`), only of `action` when given.
+    case loadHistory(action: String?)
     case quit
 }

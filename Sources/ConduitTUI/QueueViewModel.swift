@@ -11,7 +11,25 @@ public struct QueueViewModel: Sendable {
         case denyReason(id: String, text: String)
         /// How long to remember an approval of request `id`.
         case rememberDuration(id: String, text: String)
+        /// Which action the history shows (empty: all).
+        case historyFilter(text: String)
     }
+
+    /// What the screen shows.
+    public enum Mode: Sendable, Equatable {
+        /// Pending requests and the highlighted one's details.
+        case queue
+        /// Recent decisions, newest first.
+        case history
+    }
+
+    public private(set) var mode: Mode = .queue
+    /// Recent decisions, newest first (history view).
+    public private(set) var history: [HistoryItem] = []
+    /// The action the history is limited to.
+    public private(set) var historyAction: String?
+    /// First history row shown.
+    public private(set) var historyOffset = 0
 
     /// Pending requests, oldest first.
     public private(set) var items: [QueueItem] = []
@@ -65,12 +83,22 @@ public struct QueueViewModel: Sendable {
         if case .rememberDuration(let promptID, _)? = prompt, promptID == id { prompt = nil }
     }
 
+    /// Shows `items` (newest first) in the history view.
+    public mutating func replaceHistory(_ items: [HistoryItem]) {
+        history = items
+        historyOffset = min(historyOffset, max(0, items.count - 1))
+    }
+
     // MARK: Keys
 
     /// What `key` does: moves, opens or edits a prompt, or returns a command to carry out.
     public mutating func handle(_ key: QueueKey) -> QueueCommand? {
         if prompt != nil { return handlePrompt(key) }
+        if mode == .history { return handleHistory(key) }
         switch key {
+        case .character("h"):
+            mode = .history
+            return .loadHistory(action: historyAction)
         case .character("q"), .character("Q"): return .quit
         case .character("r"): return .refresh
         case .character("j"), .down:
@@ -91,12 +119,35 @@ public struct QueueViewModel: Sendable {
         return nil
     }
 
+    private mutating func handleHistory(_ key: QueueKey) -> QueueCommand? {
+        switch key {
+        case .character("q"), .character("Q"): return .quit
+        case .character("h"), .escape: mode = .queue
+        case .character("r"): return .loadHistory(action: historyAction)
+        case .character("f"): prompt = .historyFilter(text: historyAction ?? "")
+        case .character("j"), .down: if historyOffset + 1 < history.count { historyOffset += 1 }
+        case .character("k"), .up: if historyOffset > 0 { historyOffset -= 1 }
+        default: break
+        }
+        return nil
+    }
+
     private mutating func handlePrompt(_ key: QueueKey) -> QueueCommand? {
         guard let prompt else { return nil }
         switch (prompt, key) {
         case (_, .escape):
             self.prompt = nil
             message = "canceled"
+        case (.historyFilter(let text), .enter):
+            self.prompt = nil
+            let action = text.trimmingCharacters(in: .whitespaces)
+            historyAction = action.isEmpty ? nil : action
+            historyOffset = 0
+            return .loadHistory(action: historyAction)
+        case (.historyFilter(let text), .backspace): self.prompt = .historyFilter(text: String(text.dropLast()))
+        case (.historyFilter(let text), .character(let character)):
+            guard text.count < 64 else { return nil }
+            self.prompt = .historyFilter(text: text + String(character))
         case (.denyReason(let id, let text), .enter):
             self.prompt = nil
             let reason = text.trimmingCharacters(in: .whitespaces)
@@ -132,6 +183,7 @@ public struct QueueViewModel: Sendable {
             return [ScreenRow([.reverse(TerminalText.fitted("ccc-queue: enlarge the terminal", to: width))])]
                 + Array(repeating: ScreenRow([.normal(String(repeating: " ", count: width))]), count: height - 1)
         }
+        if mode == .history { return renderHistory(width: width, height: height, now: now) }
         var rows: [ScreenRow] = []
         let count = items.count == 1 ? "1 pending" : "\(items.count) pending"
         let title = " Conduit queue — \(user) @ \(server)"
@@ -152,6 +204,44 @@ public struct QueueViewModel: Sendable {
         rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
         rows.append(bottomRow(width: width))
         return rows
+    }
+
+    private func renderHistory(width: Int, height: Int, now: Date) -> [ScreenRow] {
+        var rows: [ScreenRow] = []
+        let scope = historyAction.map { "action \($0)" } ?? "all actions"
+        let title = " Conduit history — \(user) @ \(server) — \(scope)"
+        rows.append(ScreenRow([.reverse(TerminalText.fitted(TerminalText.sanitized(title), to: width))]))
+        let bodyHeight = height - 3
+        if history.isEmpty {
+            rows.append(ScreenRow([.normal(TerminalText.fitted(" No decisions yet.", to: width))]))
+        } else {
+            rows.append(ScreenRow([.bold(Self.historyLine(["WHEN", "ACTION", "FROM", "OUTCOME", "BY", "WHY"], width: width))]))
+            for item in history.dropFirst(historyOffset).prefix(bodyHeight - 1) {
+                let when = DurationText.short(Int(now.timeIntervalSince(item.at))) + " ago"
+                let fields = [when, item.action, item.submitter, item.outcome, item.decidedBy, item.reason]
+                rows.append(ScreenRow([.normal(Self.historyLine(fields.map(TerminalText.sanitized), width: width))]))
+            }
+        }
+        rows = Self.padded(rows, width: width, height: height - 2)
+        var status = connection.text
+        if let message { status += "  ·  " + message }
+        rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
+        if case .historyFilter(let text)? = prompt {
+            rows.append(Self.promptRow("History of action (empty: all; Enter applies, Esc cancels)> ", text, width: width))
+        } else {
+            let help = " h/Esc back to the queue  f filter by action  j/k scroll  r refresh  q quit"
+            rows.append(ScreenRow([.reverse(TerminalText.fitted(help, to: width))]))
+        }
+        return rows
+    }
+
+    /// `when action from outcome by why`, the last column taking what is left.
+    static func historyLine(_ fields: [String], width: Int) -> String {
+        let fixed = [11, 16, 10, 9, 16]
+        var line = " "
+        for (field, columns) in zip(fields, fixed) { line += TerminalText.fitted(field, to: columns) + " " }
+        let rest = max(0, width - TerminalText.width(of: line))
+        return TerminalText.fitted(line + TerminalText.truncated(fields.last ?? "", to: rest), to: width)
     }
 
     private func listRows(width: Int, height: Int, now: Date) -> [ScreenRow] {
@@ -235,8 +325,8 @@ public struct QueueViewModel: Sendable {
             return Self.promptRow("Deny \(id.prefix(8)): reason (optional; Enter sends, Esc cancels)> ", text, width: width)
         case .rememberDuration(let id, let text)?:
             return Self.promptRow("Approve \(id.prefix(8)) and remember for (15m, 2h, 7d; Esc cancels)> ", text, width: width)
-        case nil:
-            let help = " y approve  n deny  a approve+remember  j/k move  r refresh  q quit"
+        case nil, .historyFilter?:
+            let help = " y approve  n deny  a approve+remember  j/k move  h history  r refresh  q quit"
             return ScreenRow([.reverse(TerminalText.fitted(help, to: width))])
         }
     }

@@ -146,6 +146,59 @@ struct QueueViewModelTests {
     }
 }
 
+@Suite("History view")
+struct HistoryViewTests {
+    static func entry(_ id: Int64, event: String, action: String, outcome: String, actor: String?, reason: String?) -> JSONValue {
+        var entry: [String: JSONValue] = [
+            "id": .integer(id), "event": .string(event), "action": .string(action), "user": "agent",
+            "outcome": .string(outcome), "at": .string(QueueViewModelTests.now.addingTimeInterval(-90).formatted(.iso8601)),
+            "detail": reason.map { ["reason": .string($0)] } ?? [:],
+        ]
+        if let actor { entry["actor"] = .string(actor) }
+        return .object(entry)
+    }
+
+    @Test func hShowsRecentDecisionsWithWhoAndWhyAndComesBack() {
+        var model = QueueViewModelTests.model([QueueViewModelTests.record("first")])
+        #expect(model.handle(.character("h")) == .loadHistory(action: nil))
+        #expect(model.mode == .history)
+        #expect(QueueViewModelTests.screen(model).contains { $0.contains("No decisions yet.") })
+        model.replaceHistory(
+            [
+                Self.entry(3, event: "decision", action: "open-browser", outcome: "denied", actor: "user", reason: "denied by user: not now"),
+                Self.entry(2, event: "execution.finished", action: "open-browser", outcome: "completed", actor: nil, reason: nil),
+                Self.entry(1, event: "expired", action: "open-terminal", outcome: "expired", actor: nil, reason: "expired: nobody decided within 900 s"),
+            ].compactMap(HistoryItem.init(auditEntry:)))
+        #expect(model.history.count == 2, "executions are not decisions")
+        let rows = QueueViewModelTests.screen(model, width: 140)
+        let denied = rows.first { $0.contains("open-browser") }
+        #expect(denied?.contains("denied") == true && denied?.contains("not now") == true && denied?.contains("user") == true)
+        #expect(rows.contains { $0.contains("nobody (expired)") })
+        #expect(rows.contains { $0.contains("1m 30s ago") })
+        #expect(model.handle(.character("y")) == nil, "no decisions from the history")
+        #expect(model.handle(.escape) == nil)
+        #expect(model.mode == .queue)
+    }
+
+    @Test func fFiltersTheHistoryByAction() {
+        var model = QueueViewModelTests.model()
+        _ = model.handle(.character("h"))
+        #expect(model.handle(.character("f")) == nil)
+        for character in "open-terminal" { _ = model.handle(.character(character)) }
+        #expect(model.handle(.enter) == .loadHistory(action: "open-terminal"))
+        #expect(QueueViewModelTests.screen(model).first?.contains("action open-terminal") == true)
+        #expect(model.handle(.character("r")) == .loadHistory(action: "open-terminal"))
+        _ = model.handle(.character("f"))
+        for _ in 0..<20 { _ = model.handle(.backspace) }
+        #expect(model.handle(.enter) == .loadHistory(action: nil))
+        for (width, height) in [(100, 20), (40, 8)] {
+            for row in model.render(width: width, height: height, now: QueueViewModelTests.now) {
+                #expect(TerminalText.width(of: row.text) == width)
+            }
+        }
+    }
+}
+
 @Suite("Terminal text")
 struct TerminalTextTests {
     @Test func wideCharactersTakeTwoColumnsAndCombiningMarksNone() {

@@ -63,6 +63,26 @@ struct QueueManagerTests {
         }
     }
 
+    @Test func hShowsTheDecisionJustMadeWithWhoAndWhy() async throws {
+        try await Self.withQueueManager(width: 160) { workspace, server, tmux in
+            let client = try submit(workspace, server, #"{"action":"ask","note":"history please"}"#)
+            #expect(tmux.waitFor("history please"))
+            try tmux.send("n")
+            try tmux.send("wrong branch", literal: true)
+            try tmux.send("Enter")
+            #expect(client.finish().exitCode == 1)
+            try tmux.send("h")
+            #expect(tmux.waitFor("Conduit history"), "\(tmux.screen())")
+            #expect(tmux.waitFor("denied by user: wrong branch"), "\(tmux.screen())")
+            try tmux.send("f")
+            try tmux.send("no-such-action", literal: true)
+            try tmux.send("Enter")
+            #expect(tmux.waitFor("No decisions yet."), "\(tmux.screen())")
+            try tmux.send("Escape")
+            #expect(tmux.waitFor("No pending requests."))
+        }
+    }
+
     @Test func aApprovesAndRemembersSoTheSameRequestIsAcceptedAgain() async throws {
         try await Self.withQueueManager { workspace, server, tmux in
             let first = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#)

@@ -1,0 +1,38 @@
+import ConduitCore
+import Foundation
+
+/// One past decision (or expiry, or cancellation) as the history view shows it.
+public struct HistoryItem: Sendable, Equatable {
+    public var at: Date
+    public var action: String
+    public var submitter: String
+    /// `completed`, `denied`, `expired`…
+    public var outcome: String
+    /// Who or what decided.
+    public var decidedBy: String
+    public var reason: String
+
+    public init(at: Date, action: String, submitter: String, outcome: String, decidedBy: String, reason: String = "") {
+        self.at = at
+        self.action = action
+        self.submitter = submitter
+        self.outcome = outcome
+        self.decidedBy = decidedBy
+        self.reason = reason
+    }
+
+    /// The audit events the history shows.
+    public static let events: Set<String> = ["decision", "request.decided", "expired", "canceled"]
+
+    /// Reads an entry of `GET /v1/audit`; nil for events the history does not show.
+    public init?(auditEntry entry: JSONValue) {
+        guard let event = entry["event"]?.stringValue, Self.events.contains(event),
+            let at = entry["at"]?.stringValue.flatMap(QueueItem.parseDate)
+        else { return nil }
+        self.init(
+            at: at, action: entry["action"]?.stringValue ?? "", submitter: entry["user"]?.stringValue ?? "",
+            outcome: entry["outcome"]?.stringValue ?? "",
+            decidedBy: entry["actor"]?.stringValue ?? (event == "expired" ? "nobody (expired)" : ""),
+            reason: entry["detail"]?["reason"]?.stringValue ?? "")
+    }
+}
