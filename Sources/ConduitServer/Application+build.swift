@@ -12,7 +12,7 @@ public func buildBroker(
     ActionBroker(
         state: state, store: store, pathMapper: PathMapper(volumes: configuration.volumes, root: configuration.root),
         runner: ActionRunner(outputLimit: configuration.outputLimit), defaultExpiry: configuration.defaultExpiry,
-        logger: logger)
+        notify: configuration.notify, logger: logger)
 }
 
 /// Builds the broker's router, so tests exercise exactly what `ccc-server` serves.

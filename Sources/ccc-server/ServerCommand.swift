@@ -7,13 +7,13 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// `ccc-server`: the broker (`serve`, the default) and its audit tools (`audit verify|export`).
+/// `ccc-server`: the broker (`serve`, the default), its audit tools and its effective configuration.
 @main
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ccc-server",
         abstract: "Conduit's broker: runs typed, signed action requests from containers under per-action policies.",
-        subcommands: [Serve.self, AuditCommand.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, AuditCommand.self, ConfigCommand.self], defaultSubcommand: Serve.self)
 
     /// Blocks the signals the server handles before any other thread exists, so every thread
     /// inherits the mask and they reach the service lifecycle instead of killing the process.
@@ -24,100 +24,164 @@ struct ServerCommand: AsyncParsableCommand {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await main(nil)
     }
+
+    /// `$XDG_STATE_HOME/conduit/conduit.sqlite`, else `~/.local/state/conduit/conduit.sqlite`.
+    static func defaultDatabasePath(_ environment: [String: String]) -> String {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/conduit/conduit.sqlite" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/state/conduit/conduit.sqlite"
+    }
+
+    /// `$XDG_CONFIG_HOME/conduit/conduit.yaml`, else `~/.config/conduit/conduit.yaml`.
+    static func defaultConfigPath(_ environment: [String: String]) -> String {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/conduit/conduit.yaml" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.config/conduit/conduit.yaml"
+    }
 }
 
-/// `ccc-server [serve]`: the broker. Flags (and CONDUIT_PORT / CONDUIT_ROOT) become a ServerConfiguration.
-struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the broker (the default when no subcommand is given).")
+/// The server's settings as flags. Each also comes from `CONDUIT_<KEY>` or the config file;
+/// precedence: flags > environment > file > defaults (`ccc-server config print` shows the result).
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The YAML config file (its keys are these flags' long names). [default: ~/.config/conduit/conduit.yaml, if present]")
+    var config: String?
 
-    @Option(help: "The secrets file (JSON, mode 0600).")
-    var secrets: String
+    @Option(help: "The secrets file (JSON, mode 0600). Required (flag, CONDUIT_SECRETS or config file).")
+    var secrets: String?
 
-    @Option(help: "Address to bind. Keep it on loopback unless containers reach the host another way.")
-    var host = "127.0.0.1"
+    @Option(help: "Address to bind. Keep it on loopback unless containers reach the host another way. [default: 127.0.0.1]")
+    var host: String?
 
-    @Option(help: "Port to bind (env CONDUIT_PORT; 0 picks a free port). [default: 3015]")
+    @Option(help: "Port to bind (0 picks a free port). [default: 3015]")
     var port: Int?
 
-    @Option(help: "Container directory that relative paths resolve against (env CONDUIT_ROOT). [default: /workspace]")
+    @Option(help: "Container directory that relative paths resolve against. [default: /workspace]")
     var root: String?
 
     @Option(
         name: .customLong("volume"),
-        help: "A shared directory, HOST:CONTAINER (repeatable). [default: ./data/workspace:/workspace and ./data/claude-home:/home/claude]")
+        help: "A shared directory, HOST:CONTAINER (repeatable; config key 'volumes'). [default: ./data/workspace:/workspace and ./data/claude-home:/home/claude]")
     var volumes: [String] = []
 
-    @Option(help: "Directory of action files.")
-    var actions = "actions"
+    @Option(help: "Directory of action files. [default: actions]")
+    var actions: String?
 
     @Option(
         help: "The SQLite database (created if missing). [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
     var db: String?
 
-    @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'.")
-    var defaultExpires = 900
+    @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'. [default: 900]")
+    var defaultExpires: Int?
 
-    @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive through idle timeouts.")
-    var heartbeat = 15
+    @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive. [default: 15]")
+    var heartbeat: Int?
 
-    @Option(help: "Oldest acceptable signature, in seconds.")
-    var maxAge: Int64 = 30
+    @Option(help: "Oldest acceptable signature, in seconds. [default: 30]")
+    var maxAge: Int?
 
-    @Option(help: "Furthest acceptable clock skew into the future, in seconds.")
-    var maxSkew: Int64 = 5
+    @Option(help: "Furthest acceptable clock skew into the future, in seconds. [default: 5]")
+    var maxSkew: Int?
 
-    @Option(help: "Largest accepted request body, in bytes.")
-    var bodyLimit = 64 * 1024
+    @Option(help: "Largest accepted request body, in bytes. [default: 65536]")
+    var bodyLimit: Int?
+
+    @Option(
+        help: "Command run when a request is queued, one argument per flag (repeatable; config key 'notify', a YAML list); the request's id, action and submitter are appended. No shell.")
+    var notify: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [default: info]")
+    var logLevel: String?
+
+    /// Flags, environment, config file and defaults, merged.
+    func settings() throws -> ServerSettings {
+        let environment = ProcessInfo.processInfo.environment
+        var flags: [String: ServerSettings.Value] = [:]
+        for (key, value) in [
+            ("secrets", secrets), ("host", host), ("root", root), ("actions", actions), ("db", db), ("log-level", logLevel),
+        ] {
+            if let value { flags[key] = .string(value) }
+        }
+        for (key, value) in [
+            ("port", port), ("default-expires", defaultExpires), ("heartbeat", heartbeat), ("max-age", maxAge),
+            ("max-skew", maxSkew), ("body-limit", bodyLimit),
+        ] {
+            if let value { flags[key] = .integer(value) }
+        }
+        if !volumes.isEmpty { flags["volumes"] = .list(volumes) }
+        if !notify.isEmpty { flags["notify"] = .list(notify) }
+        let path = config ?? environment["CONDUIT_CONFIG"] ?? ServerCommand.defaultConfigPath(environment)
+        var file: (path: String, text: String)?
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                file = (path, try String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw ValidationError("cannot read the config file \(path): \(error.localizedDescription)")
+            }
+        } else if config != nil || environment["CONDUIT_CONFIG"] != nil {
+            throw ValidationError("no config file at \(path)")
+        }
+        do {
+            return try ServerSettings(
+                flags: flags, environment: environment, file: file,
+                defaultDatabase: ServerCommand.defaultDatabasePath(environment))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The configuration the server runs with.
+    func serverConfiguration(_ settings: ServerSettings) throws -> ServerConfiguration {
+        guard let secrets = settings.string("secrets") else {
+            throw ValidationError("the secrets file is required: --secrets FILE, CONDUIT_SECRETS, or 'secrets' in the config file")
+        }
+        let root = settings.string("root") ?? "/workspace"
+        guard root.hasPrefix("/") else { throw ValidationError("root must be an absolute container path, got \"\(root)\"") }
+        var volumes: [Volume] = []
+        for text in settings.list("volumes") {
+            do { volumes.append(try Volume(parsing: text)) } catch { throw ValidationError(error.description) }
+        }
+        if volumes.isEmpty {
+            volumes = PathMapper.defaultVolumes(hostDirectory: FileManager.default.currentDirectoryPath + "/data")
+        }
+        var configuration = ServerConfiguration(
+            secretsPath: secrets, databasePath: settings.string("db") ?? ":memory:",
+            actionsDirectory: settings.string("actions") ?? "actions", host: settings.string("host") ?? "127.0.0.1",
+            port: settings.integer("port") ?? 3015, root: root, volumes: volumes,
+            maxAge: Int64(settings.integer("max-age") ?? 30), maxSkew: Int64(settings.integer("max-skew") ?? 5),
+            bodyLimit: settings.integer("body-limit") ?? 64 * 1024, defaultExpiry: settings.integer("default-expires") ?? 900,
+            heartbeat: .seconds(settings.integer("heartbeat") ?? 15))
+        let notify = settings.list("notify")
+        configuration.notify = notify.isEmpty ? nil : notify
+        return configuration
+    }
+
+    func logLevel(_ settings: ServerSettings) throws -> Logger.Level {
+        let text = settings.string("log-level") ?? "info"
+        guard let level = Logger.Level(rawValue: text) else {
+            throw ValidationError("log-level must be one of trace, debug, info, notice, warning, error, critical; got \"\(text)\"")
+        }
+        return level
+    }
+}
+
+/// `ccc-server [serve]`: the broker.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the broker (the default when no subcommand is given).")
+
+    @OptionGroup var options: ServerOptions
 
     @Flag(help: .hidden)
     var benchmarkWithoutAudit = false
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
-
-    func validate() throws {
-        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
-        if maxAge < 1 { throw ValidationError("--max-age must be at least 1 second") }
-        if maxSkew < 0 { throw ValidationError("--max-skew cannot be negative") }
-        if bodyLimit < 1 { throw ValidationError("--body-limit must be positive") }
-        if !(1...3600).contains(heartbeat) { throw ValidationError("--heartbeat must be from 1 to 3600 seconds") }
-        if !(1...ActionDefinition.longestExpiry).contains(defaultExpires) {
-            throw ValidationError("--default-expires must be from 1 to \(ActionDefinition.longestExpiry) seconds (7 days)")
-        }
-    }
-
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        var resolvedPort = 3015
-        if let port {
-            resolvedPort = port
-        } else if let text = environment["CONDUIT_PORT"] {
-            guard let value = Int(text), (0...65535).contains(value) else {
-                throw ValidationError("CONDUIT_PORT must be a port number, got \"\(text)\"")
-            }
-            resolvedPort = value
-        }
-        let resolvedRoot = root ?? environment["CONDUIT_ROOT"] ?? "/workspace"
-        guard resolvedRoot.hasPrefix("/") else { throw ValidationError("--root must be an absolute container path") }
-        let cwd = FileManager.default.currentDirectoryPath
-        var parsedVolumes: [Volume] = []
-        for text in volumes {
-            do { parsedVolumes.append(try Volume(parsing: text)) } catch { throw ValidationError(error.description) }
-        }
-        if parsedVolumes.isEmpty {
-            parsedVolumes = PathMapper.defaultVolumes(hostDirectory: cwd + "/data")
-        }
-
+        let settings = try options.settings()
         var logger = Logger(label: "conduit")
-        logger.logLevel = logLevel
-        var settings = ServerConfiguration(
-            secretsPath: secrets, databasePath: db ?? ServerCommand.defaultDatabasePath(environment), actionsDirectory: actions, host: host, port: resolvedPort, root: resolvedRoot,
-            volumes: parsedVolumes, maxAge: maxAge, maxSkew: maxSkew, bodyLimit: bodyLimit,
-            defaultExpiry: defaultExpires, heartbeat: .seconds(heartbeat))
-        settings.auditing = !benchmarkWithoutAudit
-        let configuration = settings
-        for volume in parsedVolumes where !FileManager.default.fileExists(atPath: volume.host) {
+        logger.logLevel = try options.logLevel(settings)
+        var resolved = try options.serverConfiguration(settings)
+        resolved.auditing = !benchmarkWithoutAudit
+        let configuration = resolved
+        for volume in configuration.volumes where !FileManager.default.fileExists(atPath: volume.host) {
             logger.warning("volume host directory does not exist: \(volume.host)")
         }
         logger.info("database: \(configuration.databasePath)")
@@ -140,13 +204,19 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-extension ServerCommand {
-    /// `$XDG_STATE_HOME/conduit/conduit.sqlite`, else `~/.local/state/conduit/conduit.sqlite`.
-    static func defaultDatabasePath(_ environment: [String: String]) -> String {
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/conduit/conduit.sqlite" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return home + "/.local/state/conduit/conduit.sqlite"
+/// `ccc-server config print`: the effective configuration and where each value came from.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Show the effective configuration.", subcommands: [Print.self])
+
+    struct Print: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every setting with its source (flag, environment, file or default).")
+
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            print(try options.settings().printed)
+        }
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

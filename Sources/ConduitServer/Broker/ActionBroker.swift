@@ -14,6 +14,8 @@ public struct ActionBroker: Sendable {
     public let runner: ActionRunner
     /// Seconds a queued request waits when its action does not say (`--default-expires`).
     public let defaultExpiry: Int
+    /// Run (id, action and submitter appended) each time a request is queued.
+    public let notify: [String]?
     let logger: Logger
 
     /// The longest `?wait=`, in seconds.
@@ -21,8 +23,9 @@ public struct ActionBroker: Sendable {
 
     public init(
         state: BrokerState, store: ConduitStore, pathMapper: PathMapper, runner: ActionRunner, defaultExpiry: Int = 900,
-        logger: Logger = Logger(label: "conduit.broker")
+        notify: [String]? = nil, logger: Logger = Logger(label: "conduit.broker")
     ) {
+        self.notify = notify
         self.state = state
         self.store = store
         self.validator = ParameterValidator(pathMapper: pathMapper)
@@ -66,6 +69,7 @@ public struct ActionBroker: Sendable {
             } else {
                 record.expires = now.addingTimeInterval(TimeInterval(action.expires ?? defaultExpiry))
                 try await store.save(record, events: [.queued])
+                announce(record)
             }
         }
         return record
@@ -83,6 +87,18 @@ public struct ActionBroker: Sendable {
             try await store.audit(entry)
         } catch {
             logger.error("could not audit a rejected request: \(error)")
+        }
+    }
+
+    /// Runs the notify command for a newly queued request, in the background (at most 10 s).
+    private func announce(_ record: ActionRecord) {
+        guard let notify, !notify.isEmpty else { return }
+        let argv = notify + [record.id, record.action, record.submitter]
+        let runner = self.runner
+        let logger = self.logger
+        Task {
+            let outcome = await runner.run(argv, timeout: .seconds(10))
+            if !outcome.succeeded { logger.warning("notify command failed: \(outcome.failureDescription)") }
         }
     }
 
