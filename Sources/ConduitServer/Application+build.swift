@@ -30,6 +30,7 @@ public func buildRouter(
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
     AuditController(broker: broker).addRoutes(to: v1)
+    StatusController(broker: broker).addRoutes(to: v1)
     EventsController(broker: broker, heartbeat: configuration.heartbeat).addRoutes(to: v1)
     return router
 }

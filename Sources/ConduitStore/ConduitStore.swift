@@ -105,6 +105,24 @@ public final class ConduitStore: Sendable {
         }
     }
 
+    /// How many requests are pending (the queue depth).
+    public func pendingCount() async throws -> Int {
+        try await database.writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM action_record WHERE status = ?", arguments: [ActionStatus.pending.rawValue]) ?? 0
+        }
+    }
+
+    /// Whether the database answers a query and passes SQLite's quick check.
+    public func health() async -> String {
+        do {
+            let result = try await database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
+            return result == "ok" ? "ok" : "damaged: \(result ?? "no answer")"
+        } catch {
+            return "unavailable: \(error)"
+        }
+    }
+
     /// The earliest deadline among pending requests.
     public func nextExpiry() async throws -> Date? {
         try await database.writer.read { db in

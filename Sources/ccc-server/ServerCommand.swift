@@ -13,6 +13,7 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ccc-server",
         abstract: "Conduit's broker: runs typed, signed action requests from containers under per-action policies.",
+        version: ConduitVersion.current,
         subcommands: [Serve.self, AuditCommand.self, ConfigCommand.self], defaultSubcommand: Serve.self)
 
     /// Blocks the signals the server handles before any other thread exists, so every thread

@@ -64,3 +64,23 @@ struct AuditRouteTests {
         }
     }
 }
+
+/// `GET /v1/status`.
+@Suite("Status API")
+struct StatusRouteTests {
+    @Test func statusIsSignedAndReportsTheQueueCatalogAndDatabase() async throws {
+        try await ApprovalRouteTests().withClients { c in
+            _ = try await c.queue()
+            let answer = try await c.stranger.send(.get, "/v1/status")
+            #expect(answer.status == .ok && answer.signed)
+            #expect(answer.json["version"] == .string(ConduitVersion.current))
+            #expect(answer.json["queue_depth"] == 1)
+            #expect(answer.json["actions"]?.integerValue ?? 0 >= 10)
+            #expect(answer.json["database"]?["state"] == "ok")
+            #expect(answer.json["database"]?["path"] == ":memory:")
+            #expect(answer.json["uptime_seconds"]?.integerValue != nil)
+            let unsigned = try await c.agent.client.execute(uri: "/v1/status", method: .get)
+            #expect(unsigned.status == .unauthorized)
+        }
+    }
+}
