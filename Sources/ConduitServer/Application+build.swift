@@ -12,7 +12,7 @@ public func buildBroker(
     ActionBroker(
         state: state, store: store, pathMapper: PathMapper(volumes: configuration.volumes, root: configuration.root),
         runner: ActionRunner(outputLimit: configuration.outputLimit), defaultExpiry: configuration.defaultExpiry,
-        notify: configuration.notify, logger: logger)
+        notify: configuration.notify, metrics: BrokerMetrics(), logger: logger)
 }
 
 /// Builds the broker's router, so tests exercise exactly what `ccc-server` serves.
@@ -22,11 +22,19 @@ public func buildRouter(
     let router = Router(context: ConduitRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     router.get("healthz") { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
+    // Unauthenticated, like /healthz: keep the server on loopback (see README, "Metrics").
+    router.get("metrics") { _, _ in
+        broker.metrics.queueDepth(try await broker.store.pendingCount())
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: broker.metrics.exposition())))
+    }
     let authenticator = RequestAuthenticator(
         maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)
     let v1 = router.group("v1").add(
         middleware: SignatureMiddleware(
-            state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store))
+            state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store,
+            metrics: broker.metrics))
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
     AuditController(broker: broker).addRoutes(to: v1)

@@ -84,3 +84,35 @@ struct StatusRouteTests {
         }
     }
 }
+
+/// `GET /metrics`.
+@Suite("Metrics")
+struct MetricsRouteTests {
+    @Test func prometheusTextCountsRequestsRefusalsQueueDepthAndDurations() async throws {
+        try await ApprovalRouteTests().withClients { c in
+            _ = try await c.agent.send(.post, "/v1/actions", body: #"{"action":"noop"}"#)
+            _ = try await c.agent.send(.post, "/v1/actions", body: #"{"action":"echo","text":"hi"}"#)
+            _ = try await c.agent.send(.post, "/v1/actions", body: #"{"action":"no-such-thing"}"#)
+            let approved = try await c.queue(#"{"action":"open-file","file":"a.txt"}"#)
+            _ = try await c.user.send(.post, "/v1/actions/\(approved)/approve", body: "")
+            _ = try await c.queue()
+            _ = try await c.agent.client.execute(uri: "/v1/queue", method: .get)
+            let response = try await c.agent.client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            let text = String(buffer: response.body)
+            for line in [
+                #"conduit_requests_total{action="noop",outcome="completed"} 1"#,
+                #"conduit_requests_total{action="unknown",outcome="rejected"} 1"#,
+                #"conduit_requests_total{action="open-file",outcome="pending"} 1"#,
+                #"conduit_authentication_failures_total{reason="missing_signature"} 1"#,
+                "conduit_queue_depth 1",
+                "conduit_time_to_decision_seconds_count 1",
+                #"conduit_handler_duration_seconds_count{action="echo"} 1"#,
+            ] {
+                #expect(text.contains(line), "\(line) in\n\(text)")
+            }
+            #expect(!text.contains("no-such-thing"), "client-chosen names never become labels")
+        }
+    }
+}

@@ -16,6 +16,8 @@ public struct ActionBroker: Sendable {
     public let defaultExpiry: Int
     /// Run (id, action and submitter appended) each time a request is queued.
     public let notify: [String]?
+    /// Prometheus metrics.
+    public let metrics: BrokerMetrics
     let logger: Logger
 
     /// The longest `?wait=`, in seconds.
@@ -23,9 +25,10 @@ public struct ActionBroker: Sendable {
 
     public init(
         state: BrokerState, store: ConduitStore, pathMapper: PathMapper, runner: ActionRunner, defaultExpiry: Int = 900,
-        notify: [String]? = nil, logger: Logger = Logger(label: "conduit.broker")
+        notify: [String]? = nil, metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "conduit.broker")
     ) {
         self.notify = notify
+        self.metrics = metrics
         self.state = state
         self.store = store
         self.validator = ParameterValidator(pathMapper: pathMapper)
@@ -125,7 +128,9 @@ public struct ActionBroker: Sendable {
                 finalEvents = [.finished]
             }
             let argv = template.render(values.mapValues(\.argument))
+            let started = ContinuousClock.now
             let outcome = await runner.run(argv, timeout: .seconds(action.timeout))
+            metrics.handlerDuration(action: action.name, ContinuousClock.now - started)
             record.result = outcome.json
             record.status = outcome.succeeded ? .completed : .failed
             if !outcome.succeeded { record.reason = outcome.failureDescription }
@@ -217,6 +222,7 @@ public struct ActionBroker: Sendable {
             record.reason = reason
         }
         guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
+        metrics.timeToDecision(now.timeIntervalSince(record.created))
         return try await start(record, catalog: snapshot.catalog)
     }
 
@@ -262,6 +268,7 @@ public struct ActionBroker: Sendable {
             record.finished = now
         }
         guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
+        metrics.timeToDecision(now.timeIntervalSince(record.created))
         return record
     }
 

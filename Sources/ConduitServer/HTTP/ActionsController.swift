@@ -31,8 +31,12 @@ public struct ActionsController: Sendable {
             record = try await broker.submit(actionRequest, from: identity.user)
         } catch let error as RequestError {
             await broker.auditRejection(error, body: body, from: identity.user)
+            let named = (try? JSONValue.parse(body.readableBytesView))?["action"]?.stringValue
+            let known = named.flatMap { broker.state.snapshot.catalog[$0] }?.name ?? "unknown"
+            broker.metrics.request(action: known, outcome: "rejected")
             throw error
         }
+        broker.metrics.request(action: record.action, outcome: record.status.rawValue)
         context.summary.record(action: record.action, decision: record.decidedBy ?? record.status.rawValue)
         let status: HTTPResponse.Status =
             switch record.status {

@@ -20,12 +20,18 @@ public struct SignatureMiddleware: RouterMiddleware {
     let bodyLimit: Int
     /// Where refusals are audited (nil: not audited).
     let store: ConduitStore?
+    /// Where refusals are counted (nil: not counted).
+    let metrics: BrokerMetrics?
 
-    public init(state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int, store: ConduitStore? = nil) {
+    public init(
+        state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int, store: ConduitStore? = nil,
+        metrics: BrokerMetrics? = nil
+    ) {
         self.state = state
         self.authenticator = authenticator
         self.bodyLimit = bodyLimit
         self.store = store
+        self.metrics = metrics
     }
 
     public func handle(
@@ -68,7 +74,10 @@ public struct SignatureMiddleware: RouterMiddleware {
         } catch {
             // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
             let failure = Self.apiError(for: error, logger: context.logger)
-            if user == nil { await auditRefusal(request, failure: failure, context: context) }
+            if user == nil {
+                metrics?.authenticationFailure(reason: failure.code)
+                await auditRefusal(request, failure: failure, context: context)
+            }
             response = (try? JSONResponse.make(failure.status, failure.json)) ?? Response(status: failure.status)
         }
         log(request, response: response, user: user, context: context, started: started)
