@@ -75,6 +75,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         // Signing HTTP client shared by ccc-client (and later ccc-queue and the MCP/hook adapters).
@@ -164,6 +165,7 @@ let package = Package(
             name: "ConduitServerTests",
             dependencies: [
                 "ConduitServer",
+                .product(name: "Yams", package: "Yams"),
                 "ConduitStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -22,6 +22,11 @@ public func buildRouter(
     let router = Router(context: ConduitRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     router.get("healthz") { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
+    router.get("openapi.yaml") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+    }
     // Unauthenticated, like /healthz: keep the server on loopback (see README, "Metrics").
     router.get("metrics") { _, _ in
         broker.metrics.queueDepth(try await broker.store.pendingCount())
