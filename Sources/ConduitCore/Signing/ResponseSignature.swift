@@ -42,14 +42,7 @@ public enum ResponseSignature {
         status: Int, fields: [String: [String]], user: String, nonce: String, key: [UInt8]
     ) throws(AuthenticationError) {
         let message = HTTPMessageComponents.response(status: status, fields: fields)
-        let candidate = try SignatureVerifier.candidate(in: message)
-        let parameters = candidate.parameters
-        guard parameters.tag == tag else { throw .responseMismatch("the signature's tag is not \"\(tag)\"") }
-        guard parameters.nonce == nonce else { throw .responseMismatch("the signature carries another nonce") }
-        guard parameters.keyid == user else { throw .responseMismatch("the signature names another keyid") }
-        guard parameters.components.contains("@status") else { throw .missingComponent("@status") }
-        guard parameters.components.contains("content-type") else { throw .missingComponent("content-type") }
-        _ = try SignatureVerifier.verify(candidate, of: message, key: key)
+        try verifySignature(of: message, covering: ["@status", "content-type"], user: user, nonce: nonce, key: key)
     }
 
     /// Verifies that a response answers the request signed with `nonce` by `user`.
@@ -57,15 +50,24 @@ public enum ResponseSignature {
         status: Int, fields: [String: [String]], body: some DataProtocol, user: String, nonce: String, key: [UInt8]
     ) throws(AuthenticationError) {
         let message = HTTPMessageComponents.response(status: status, fields: fields)
+        try verifySignature(of: message, covering: ["@status", "content-digest"], user: user, nonce: nonce, key: key)
+        guard let digest = message.fieldValue("content-digest") else { throw .missingComponent("content-digest") }
+        try ContentDigest.verify(headerValue: digest, body: body)
+    }
+
+    /// Checks that `message` carries a response signature for `user`'s request with `nonce`, covering
+    /// at least `components`, and that its HMAC verifies.
+    private static func verifySignature(
+        of message: HTTPMessageComponents, covering components: [String], user: String, nonce: String, key: [UInt8]
+    ) throws(AuthenticationError) {
         let candidate = try SignatureVerifier.candidate(in: message)
         let parameters = candidate.parameters
         guard parameters.tag == tag else { throw .responseMismatch("the signature's tag is not \"\(tag)\"") }
         guard parameters.nonce == nonce else { throw .responseMismatch("the signature carries another nonce") }
         guard parameters.keyid == user else { throw .responseMismatch("the signature names another keyid") }
-        guard parameters.components.contains("@status") else { throw .missingComponent("@status") }
-        guard parameters.components.contains("content-digest") else { throw .missingComponent("content-digest") }
+        for component in components where !parameters.components.contains(component) {
+            throw .missingComponent(component)
+        }
         _ = try SignatureVerifier.verify(candidate, of: message, key: key)
-        guard let digest = message.fieldValue("content-digest") else { throw .missingComponent("content-digest") }
-        try ContentDigest.verify(headerValue: digest, body: body)
     }
 }

@@ -34,8 +34,7 @@ public struct ServerSentEventParser: Sendable {
     private var data: [String] = []
     private var hasData = false
     private var lastWasCR = false
-    /// Comment lines seen (heartbeats), for callers that track liveness.
-    public private(set) var comments = 0
+    /// Comment lines (heartbeats) read since the last ``consume(_:comment:)`` handed them out.
     private var pendingComments: [String] = []
 
     public init() {}
@@ -51,6 +50,7 @@ public struct ServerSentEventParser: Sendable {
 
     /// Feeds `bytes`; returns the events they completed.
     public mutating func consume(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
+        pendingComments.removeAll(keepingCapacity: true)
         var events: [ServerSentEvent] = []
         for byte in bytes {
             if lastWasCR {
@@ -79,7 +79,6 @@ public struct ServerSentEventParser: Sendable {
             return ServerSentEvent(id: id, event: event, data: data.joined(separator: "\n"))
         }
         if line.hasPrefix(":") {
-            comments += 1
             var text = line.dropFirst()
             if text.hasPrefix(" ") { text = text.dropFirst() }
             if pendingComments.count < 64 { pendingComments.append(String(text)) }
