@@ -36,7 +36,12 @@ extension ConduitHTTPClient {
         try await send(method: "GET", target: "/v1/queue")
     }
 
-    /// Ids travel in the path: keep them to unreserved characters.
+    /// Recent audit entries this user may see (`GET /v1/audit`), newest first, only of `action` if given.
+    public func audit(action: String? = nil, limit: Int = 100) async throws(ClientError) -> ConduitResponse {
+        try await send(method: "GET", target: "/v1/audit?limit=\(limit)" + (action.map { "&action=" + Self.escape($0) } ?? ""))
+    }
+
+    /// Values travel in the path or query: keep them to unreserved characters.
     static func escape(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
     }

@@ -137,12 +137,8 @@ public final class QueueApp: Sendable {
 
     /// Reads recent decisions from `GET /v1/audit` (newest first).
     func loadHistory(action: String?) async {
-        var query = "limit=500"
-        if let action, let escaped = action.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) {
-            query += "&action=" + escaped
-        }
         do {
-            let response = try await client.send(method: "GET", target: "/v1/audit?" + query)
+            let response = try await client.audit(action: action, limit: 500)
             guard response.status == 200, let entries = response.json?["entries"]?.arrayValue else {
                 post(.message("history failed: \(response.errorMessage ?? "status \(response.status)")"))
                 return
