@@ -2,7 +2,6 @@ import ConduitCore
 import ConduitStore
 import Foundation
 import Logging
-import NIOCore
 import ServiceLifecycle
 
 /// Takes requests from validation to decision to execution, and people's decisions to execution,
@@ -79,8 +78,7 @@ public struct ActionBroker: Sendable {
     }
 
     /// Records a request refused as invalid (400): who, the action it named, the code and parameter.
-    func auditRejection(_ error: RequestError, body: ByteBuffer, from submitter: String) async {
-        let named = (try? JSONValue.parse(body.readableBytesView))?["action"]?.stringValue
+    func auditRejection(_ error: RequestError, action named: String?, from submitter: String) async {
         var detail: [String: JSONValue] = ["reason": .string(error.message)]
         if let parameter = error.parameter { detail["parameter"] = .string(parameter) }
         let entry = AuditEntry(

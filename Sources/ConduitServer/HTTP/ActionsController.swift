@@ -30,8 +30,8 @@ public struct ActionsController: Sendable {
             let actionRequest = try ActionRequest(body: body.readableBytesView)
             record = try await broker.submit(actionRequest, from: identity.user)
         } catch let error as RequestError {
-            await broker.auditRejection(error, body: body, from: identity.user)
             let named = (try? JSONValue.parse(body.readableBytesView))?["action"]?.stringValue
+            await broker.auditRejection(error, action: named, from: identity.user)
             let known = named.flatMap { broker.state.snapshot.catalog[$0] }?.name ?? "unknown"
             broker.metrics.request(action: known, outcome: "rejected")
             throw error
