@@ -70,11 +70,11 @@ struct ClientCommand: AsyncParsableCommand {
             return fail(2, "the arguments are not one JSON object: \(text)")
         }
         do {
-            let credentials = try ClientCredentials.load(
-                secretsPath: secrets ?? environment["CCC_SECRETS"] ?? "secrets.json", user: user ?? environment["CCC_USER"])
+            let settings = ClientSettings(secrets: secrets, user: user, server: server, environment: environment)
+            let credentials = try settings.loadCredentials()
             guard timeout >= 0 else { return fail(2, "--timeout cannot be negative") }
             let (response, waited) = try await ConduitHTTPClient.withClient(
-                serverURL: server ?? environment["CCC_SERVER"] ?? "http://127.0.0.1:3015", credentials: credentials
+                serverURL: settings.serverURL, credentials: credentials
             ) { client in
                 let submitted = try await client.submit(request)
                 guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {

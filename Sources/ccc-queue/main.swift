@@ -26,16 +26,14 @@ struct QueueCommand: ParsableCommand {
     var server: String?
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
         let httpClient = ConduitHTTPClient.makeHTTPClient()
         defer { try? httpClient.syncShutdown() }
         let client: ConduitHTTPClient
         do {
-            let credentials = try ClientCredentials.load(
-                secretsPath: secrets ?? environment["CCC_SECRETS"] ?? "secrets.json", user: user ?? environment["CCC_USER"])
+            let settings = ClientSettings(
+                secrets: secrets, user: user, server: server, environment: ProcessInfo.processInfo.environment)
             client = try ConduitHTTPClient(
-                serverURL: server ?? environment["CCC_SERVER"] ?? "http://127.0.0.1:3015", credentials: credentials,
-                httpClient: httpClient)
+                serverURL: settings.serverURL, credentials: try settings.loadCredentials(), httpClient: httpClient)
         } catch {
             FileHandle.standardError.write(Data("ccc-queue: error: \(error)\n".utf8))
             throw ExitCode(2)
