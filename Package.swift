@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ConduitServer", targets: ["ConduitServer"]),
         .library(name: "ConduitClient", targets: ["ConduitClient"]),
         .library(name: "ConduitTUI", targets: ["ConduitTUI"]),
+        .library(name: "ConduitAgent", targets: ["ConduitAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
@@ -89,6 +91,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Claude Code adapters: actions as MCP tools, the permission-prompt tool, the PreToolUse hook.
+        .target(
+            name: "ConduitAgent",
+            dependencies: [
+                "ConduitCore",
+                "ConduitClient",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // ncursesw, wrapped for Swift (Debian: libncurses-dev).
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         // The queue manager: a pure view model plus a thin curses screen.
@@ -122,6 +135,7 @@ let package = Package(
             name: "ccc-client",
             dependencies: [
                 "ConduitClient",
+                "ConduitAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -154,6 +168,11 @@ let package = Package(
         .testTarget(
             name: "ConduitStoreTests",
             dependencies: ["ConduitStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConduitAgentTests",
+            dependencies: ["ConduitAgent", "ConduitCore", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

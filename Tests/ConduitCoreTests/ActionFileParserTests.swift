@@ -64,6 +64,10 @@ struct ActionFileParserTests {
         ("description: d\npolicy: queue\nrules: [{policy: queue, match: {nope: {glob: x}}}]\n", "rules[0].match.nope"),
         ("description: d\npolicy: queue\nparams: [{name: a, type: string}]\nrules: [{policy: queue, match: {a: {regex: '('}}}]\n", "rules[0].match.a.regex"),
         ("description: d\npolicy: queue\nparams: [{name: a, type: string}]\nrules: [{policy: sometimes, match: {a: {glob: x}}}]\n", "rules[0].policy"),
+        ("description: d\npolicy: queue\nparams: [{name: a, type: string}]\nrules: [{policy: queue, match: {a.b: {glob: x}}}]\n", "rules[0].match.a.b"),
+        ("description: d\npolicy: queue\nparams: [{name: a, type: object}]\nrules: [{policy: queue, match: {a.: {glob: x}}}]\n", "rules[0].match.a."),
+        ("description: d\npolicy: queue\nparams: [{name: a, type: object}]\nrules: [{policy: queue, match: {b.c: {glob: x}}}]\n", "rules[0].match.b.c"),
+        ("description: d\npolicy: queue\nparams: [{name: a, type: list}]\n", "params[0].type"),
     ])
     func anInvalidFileNamesTheFieldAtFault(yaml: String, field: String) {
         #expect {
@@ -72,6 +76,19 @@ struct ActionFileParserTests {
             guard let error = error as? ActionCatalogError else { return false }
             return error.file == "actions/broken.yaml" && error.field == field
         }
+    }
+
+    @Test func aRuleCanMatchAFieldInsideAnObjectParameter() throws {
+        let action = try parser.parse(
+            """
+            description: d
+            policy: queue
+            params: [{name: input, type: object, required: true}]
+            rules: [{policy: auto-deny, match: {input.options.mode: {glob: force}}}]
+            """, name: "x", file: "x.yaml")
+        let condition = try #require(action.rules.first?.conditions.first)
+        #expect(condition.parameter == "input")
+        #expect(condition.fieldPath == ["options", "mode"])
     }
 
     @Test func notYAMLIsRefused() {
@@ -84,13 +101,16 @@ struct ActionFileParserTests {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("actions").path
         let catalog = try ActionCatalog.load(from: directory, parser: parser)
-        #expect(catalog.names == ["edit-file", "list-actions", "open-browser", "open-terminal"])
+        #expect(catalog.names == ["edit-file", "list-actions", "open-browser", "open-terminal", "tool-use"])
         #expect(catalog["edit-file"]?.policy == .autoAccept)
         #expect(catalog["edit-file"]?.parameter(named: "filename")?.type == .path)
         #expect(catalog["open-browser"]?.policy == .queue)
         #expect(catalog["open-browser"]?.parameter(named: "url")?.type == .url)
         #expect(catalog["open-terminal"]?.parameter(named: "path")?.required == false)
         #expect(catalog["list-actions"]?.builtin == .listActions)
+        #expect(catalog["tool-use"]?.parameter(named: "input")?.type == .object)
+        #expect(catalog["tool-use"]?.run == nil)
+        #expect(catalog["tool-use"]?.expires == 540)
     }
 
     @Test func aCatalogWithOneBadFileFailsNamingIt() throws {

@@ -10,6 +10,7 @@ import Yams
 /// rules:                         # optional
 ///   - policy: queue
 ///     match: {filename: {glob: "/workspace/.git/*"}}
+///   # for an `object` parameter, match a field by path: {input.command: {regex: "ls( .*)?"}}
 /// run:                           # optional; a list, or a list per platform
 ///   linux: [xdg-open, "{filename}"]
 ///   macos: [open, "{filename}"]
@@ -128,12 +129,18 @@ public struct ActionFileParser: Sendable {
                 throw fail("\(field).match", "required, a mapping from parameter name to {glob: …} or {regex: …}")
             }
             var conditions: [PolicyRule.Condition] = []
-            for parameter in match.keys.sorted() {
-                let conditionField = "\(field).match.\(parameter)"
-                guard params.contains(where: { $0.name == parameter }) else {
+            for key in match.keys.sorted() {
+                let conditionField = "\(field).match.\(key)"
+                guard let (parameter, fieldPath) = PolicyRule.Condition.parseKey(key) else {
+                    throw fail(conditionField, "a parameter name, or PARAMETER.FIELD for a field of an object parameter")
+                }
+                guard let spec = params.first(where: { $0.name == parameter }) else {
                     throw fail(conditionField, "no parameter \"\(parameter)\" is declared")
                 }
-                guard let patternEntry = match[parameter] as? [String: Any], patternEntry.count == 1 else {
+                guard fieldPath.isEmpty || spec.type == .object else {
+                    throw fail(conditionField, "\"\(parameter)\" is a \(spec.type.rawValue), not an object; it has no fields")
+                }
+                guard let patternEntry = match[key] as? [String: Any], patternEntry.count == 1 else {
                     throw fail(conditionField, "exactly one of {glob: PATTERN} or {regex: PATTERN}")
                 }
                 let pattern: PolicyRule.Pattern
@@ -147,7 +154,7 @@ public struct ActionFileParser: Sendable {
                 } else {
                     throw fail(conditionField, "exactly one of {glob: PATTERN} or {regex: PATTERN}, as a string")
                 }
-                conditions.append(PolicyRule.Condition(parameter: parameter, pattern: pattern))
+                conditions.append(PolicyRule.Condition(parameter: parameter, fieldPath: fieldPath, pattern: pattern))
             }
             var description: String?
             if let text = entry["description"] {

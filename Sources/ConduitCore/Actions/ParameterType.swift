@@ -10,4 +10,7 @@ public enum ParameterType: String, Sendable, Codable, CaseIterable {
     case integer
     /// `true` or `false`.
     case boolean
+    /// A JSON object of any members (e.g. a Claude Code tool's input). Rules can match its fields
+    /// by path (`input.command`); a command receives it as compact JSON with sorted keys.
+    case object
 }

@@ -55,6 +55,9 @@ public struct ParameterValidator: Sendable {
         case .boolean:
             guard case .bool(let flag) = value else { throw .mistyped(name, expected: "true or false", got: value) }
             return .boolean(flag)
+        case .object:
+            guard case .object(let members) = value else { throw .mistyped(name, expected: "a JSON object", got: value) }
+            return .object(members)
         }
     }
 }

@@ -5,6 +5,7 @@ public enum ParameterValue: Sendable, Equatable {
     case url(String)
     case integer(Int64)
     case boolean(Bool)
+    case object([String: JSONValue])
 
     /// The text that replaces `{param}` in a command: the *host* path for paths.
     public var argument: String {
@@ -13,6 +14,7 @@ public enum ParameterValue: Sendable, Equatable {
         case .path(let mapped): mapped.host
         case .integer(let number): String(number)
         case .boolean(let flag): flag ? "true" : "false"
+        case .object(let members): JSONValue.object(members).compactText
         }
     }
 
@@ -31,6 +33,22 @@ public enum ParameterValue: Sendable, Equatable {
         case .path(let mapped): .string(mapped.container)
         case .integer(let number): .integer(number)
         case .boolean(let flag): .bool(flag)
+        case .object(let members): .object(members)
         }
+    }
+
+    /// The text rules match against at `fieldPath` inside an object value: a string member as
+    /// itself, a number or boolean as JSON text, an array or object as compact JSON. `nil` when the
+    /// path leads nowhere (a missing member, or a path into a value that is not an object), so a
+    /// condition on an absent field never matches.
+    public func matchText(at fieldPath: [String]) -> String? {
+        guard !fieldPath.isEmpty else { return matchText }
+        guard case .object(let members) = self else { return nil }
+        var value = JSONValue.object(members)
+        for field in fieldPath {
+            guard let member = value[field] else { return nil }
+            value = member
+        }
+        return value.stringValue ?? value.compactText
     }
 }

@@ -17,14 +17,35 @@ public struct PolicyRule: Sendable {
         self.description = description
     }
 
-    /// A pattern that must match the whole value of one parameter.
+    /// A pattern that must match the whole value of one parameter, or of one field inside an
+    /// `object` parameter.
+    ///
+    /// In an action file the key names it: `url` (the parameter), `input.command` (the member
+    /// `command` of the object parameter `input`), `input.options.force` (nested objects).
     public struct Condition: Sendable {
         public var parameter: String
+        /// The members to follow inside an `object` parameter; empty for the parameter itself.
+        public var fieldPath: [String]
         public var pattern: Pattern
 
-        public init(parameter: String, pattern: Pattern) {
+        public init(parameter: String, fieldPath: [String] = [], pattern: Pattern) {
             self.parameter = parameter
+            self.fieldPath = fieldPath
             self.pattern = pattern
+        }
+
+        /// Reads a condition key: the parameter name, then `.`-separated member names.
+        /// Returns nil when a part is empty (`input.`, `.command`, `input..command`).
+        public static func parseKey(_ key: String) -> (parameter: String, fieldPath: [String])? {
+            let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard let parameter = parts.first, !parts.contains(where: \.isEmpty) else { return nil }
+            return (parameter, Array(parts.dropFirst()))
+        }
+
+        /// Whether the pattern matches the addressed value; false when the parameter or field is absent.
+        func matches(_ values: [String: ParameterValue]) -> Bool {
+            guard let text = values[parameter]?.matchText(at: fieldPath) else { return false }
+            return pattern.matches(text)
         }
     }
 
@@ -62,12 +83,9 @@ public struct PolicyRule: Sendable {
         }
     }
 
-    /// Whether every condition matches `values` (the request's parameters as strings).
-    func matches(_ values: [String: String]) -> Bool {
-        conditions.allSatisfy { condition in
-            guard let value = values[condition.parameter] else { return false }
-            return condition.pattern.matches(value)
-        }
+    /// Whether every condition matches the request's validated parameters.
+    func matches(_ values: [String: ParameterValue]) -> Bool {
+        conditions.allSatisfy { $0.matches(values) }
     }
 }
 

@@ -5,8 +5,7 @@
 /// Among rules of the same policy, the first in the file is named.
 public enum PolicyEvaluator {
     public static func decide(_ action: ActionDefinition, parameters: [String: ParameterValue]) -> PolicyDecision {
-        let texts = parameters.mapValues(\.matchText)
-        let matching = action.rules.enumerated().filter { $0.element.matches(texts) }
+        let matching = action.rules.enumerated().filter { $0.element.matches(parameters) }
         for policy in [ActionPolicy.autoDeny, .queue, .autoAccept] {
             if let (index, rule) = matching.first(where: { $0.element.policy == policy }) {
                 return PolicyDecision(policy: policy, source: .rule(index: index, description: rule.description))

@@ -141,6 +141,9 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// ``serialized()`` as text.
+    public var compactText: String { String(decoding: serialized(), as: UTF8.self) }
+
     /// The value of `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let values) = self { return values[key] }

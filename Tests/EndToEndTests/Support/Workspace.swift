@@ -10,7 +10,7 @@ struct Workspace {
         for directory in ["data/workspace", "data/claude-home", "bin", "actions"] {
             try FileManager.default.createDirectory(atPath: file(directory), withIntermediateDirectories: true)
         }
-        for name in ["edit-file.yaml", "open-browser.yaml", "open-terminal.yaml"] {
+        for name in ["edit-file.yaml", "open-browser.yaml", "open-terminal.yaml", "tool-use.yaml"] {
             try FileManager.default.copyItem(atPath: Binaries.repository + "/actions/" + name, toPath: file("actions/" + name))
         }
         // A stand-in for the desktop's opener: records its arguments, as the real one would open them.
