@@ -13,42 +13,63 @@ BIN = pathlib.Path(os.environ.get("CONDUIT_BIN_DIR", REPOSITORY / ".build" / "de
 
 
 class Broker:
-    def __init__(self, url, secrets):
+    def __init__(self, url, secrets, home):
         self.url = url
         self.secrets = secrets
+        self.home = home
 
     def key(self, user):
         return self.secrets[user]["secret"].encode("utf-8")
 
 
+def make_home(home):
+    """A broker's directory: volumes, and secrets for `user` (who may decide for `agent`) and `agent`."""
+    (home / "data" / "workspace").mkdir(parents=True, exist_ok=True)
+    (home / "data" / "claude-home").mkdir(parents=True, exist_ok=True)
+    subprocess.run([BIN / "ccc-keygen", "--create", "user,agent"], cwd=home, check=True, capture_output=True)
+    subprocess.run([BIN / "ccc-keygen", "--grant", "user:agent"], cwd=home, check=True, capture_output=True)
+
+
+class RunningServer:
+    """The real ccc-server, started in `home`; `stop()` ends it gracefully."""
+
+    def __init__(self, home, actions, port=0):
+        self.log = open(home / "server.log", "a+")
+        self.process = subprocess.Popen(
+            [BIN / "ccc-server", "--secrets", "secrets.json", "--port", str(port), "--actions", actions,
+             "--db", home / "conduit.sqlite"],
+            cwd=home, stdout=self.log, stderr=subprocess.STDOUT)
+        start = self.log.tell()
+        self.url = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.url is None:
+            self.log.seek(start)
+            match = re.search(r"ccc-server listening on (http://\S+)", self.log.read())
+            if match:
+                self.url = match.group(1)
+            elif self.process.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        if self.url is None:
+            self.process.kill()
+            self.log.seek(0)
+            pytest.fail("ccc-server did not start:\n" + self.log.read())
+
+    def stop(self):
+        self.process.terminate()
+        assert self.process.wait(timeout=15) == 0, "ccc-server did not shut down gracefully"
+
+
+def start_broker(home, actions, port=0):
+    server = RunningServer(home, actions, port)
+    return server, Broker(server.url, json.loads((home / "secrets.json").read_text()), home)
+
+
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory):
     home = tmp_path_factory.mktemp("broker")
-    (home / "data" / "workspace").mkdir(parents=True)
-    (home / "data" / "claude-home").mkdir(parents=True)
-    subprocess.run([BIN / "ccc-keygen", "--create", "user,agent"], cwd=home, check=True, capture_output=True)
-    subprocess.run([BIN / "ccc-keygen", "--grant", "user:agent"], cwd=home, check=True, capture_output=True)
-    log = open(home / "server.log", "w+")
-    server = subprocess.Popen(
-        [BIN / "ccc-server", "--secrets", "secrets.json", "--port", "0", "--actions", REPOSITORY / "actions",
-         "--db", home / "conduit.sqlite"],
-        cwd=home, stdout=log, stderr=subprocess.STDOUT)
-    url = None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and url is None:
-        log.seek(0)
-        match = re.search(r"ccc-server listening on (http://\S+)", log.read())
-        if match:
-            url = match.group(1)
-        elif server.poll() is not None:
-            break
-        else:
-            time.sleep(0.05)
-    if url is None:
-        server.kill()
-        log.seek(0)
-        pytest.fail("ccc-server did not start:\n" + log.read())
-    secrets = json.loads((home / "secrets.json").read_text())
-    yield Broker(url, secrets)
-    server.terminate()
-    assert server.wait(timeout=15) == 0, "ccc-server did not shut down gracefully"
+    make_home(home)
+    server, broker = start_broker(home, REPOSITORY / "actions")
+    yield broker
+    server.stop()

@@ -14,6 +14,11 @@ struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ccc-client",
         abstract: "Send a signed action request to a Conduit broker.",
+        usage: """
+            ccc-client [<options>] '<json>'
+            ccc-client mcp [<options>]     (an MCP server on stdio, for Claude Code)
+            ccc-client hook [<options>]    (a PreToolUse hook, for Claude Code)
+            """,
         discussion: """
             The arguments are joined with spaces and parsed as one JSON object:
               ccc-client '{"action": "edit-file",' '"filename": "/workspace/a"}'
@@ -22,16 +27,10 @@ struct ClientCommand: AsyncParsableCommand {
             Exit codes: 0 completed (or pending with --no-wait), 1 denied or failed, 2 usage or
             rejected request, 3 authentication, 4 server unreachable, 5 expired, 6 canceled,
             7 still pending when --timeout ran out.
-            """)
+            """,
+        subcommands: [MCPCommand.self, HookCommand.self])
 
-    @Option(help: "The secrets file holding your user's secret (env CCC_SECRETS). [default: secrets.json]")
-    var secrets: String?
-
-    @Option(help: "Your user name (env CCC_USER); defaults to the only user of the secrets file.")
-    var user: String?
-
-    @Option(help: "The broker's URL (env CCC_SERVER). [default: http://127.0.0.1:3015]")
-    var server: String?
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Seconds to wait for a queued request's outcome.")
     var timeout = 300
@@ -42,11 +41,12 @@ struct ClientCommand: AsyncParsableCommand {
     @Argument(help: "The request as JSON, e.g. '{\"action\": \"list-actions\"}'.")
     var json: [String] = []
 
-    /// Parses, sends, and exits with the documented code (usage errors: 2, not ArgumentParser's 64).
+    /// Parses, runs, and exits with the documented code (usage errors: 2, not ArgumentParser's 64,
+    /// which also makes a mistyped `hook` command fail closed).
     static func main() async {
-        let command: ClientCommand
+        let command: any ParsableCommand
         do {
-            command = try parse()
+            command = try parseAsRoot()
         } catch {
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
@@ -55,7 +55,12 @@ struct ClientCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("ccc-client: \(fullMessage(for: error))\n".utf8))
             Foundation.exit(2)
         }
-        Foundation.exit(await command.send())
+        switch command {
+        case let client as ClientCommand: Foundation.exit(await client.send())
+        case let mcp as MCPCommand: Foundation.exit(await mcp.serve())
+        case let hook as HookCommand: Foundation.exit(await hook.decide())
+        default: Foundation.exit(2)
+        }
     }
 
     func run() async throws {
@@ -70,7 +75,7 @@ struct ClientCommand: AsyncParsableCommand {
             return fail(2, "the arguments are not one JSON object: \(text)")
         }
         do {
-            let settings = ClientSettings(secrets: secrets, user: user, server: server, environment: environment)
+            let settings = connection.settings(environment: environment)
             let credentials = try settings.loadCredentials()
             guard timeout >= 0 else { return fail(2, "--timeout cannot be negative") }
             let (response, waited) = try await ConduitHTTPClient.withClient(
@@ -80,7 +85,7 @@ struct ClientCommand: AsyncParsableCommand {
                 guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
                     return (submitted, false)
                 }
-                return (try await Self.waitForOutcome(of: id, client: client, timeout: timeout), true)
+                return (try await client.waitForOutcome(of: id, timeout: timeout), true)
             }
             print(String(decoding: response.body, as: UTF8.self))
             return waited ? Self.exitCode(forWaited: response) : Self.exitCode(for: response)
@@ -91,18 +96,6 @@ struct ClientCommand: AsyncParsableCommand {
             case .authentication(let message): return fail(3, message)
             case .unreachable(let message): return fail(4, message)
             }
-        }
-    }
-
-    /// Asks for the record with `?wait=` (at most 300 s a time) until it is final or `timeout` passes.
-    static func waitForOutcome(of id: String, client: ConduitHTTPClient, timeout: Int) async throws -> ConduitResponse {
-        let deadline = Date().addingTimeInterval(TimeInterval(timeout))
-        while true {
-            let remaining = Int(deadline.timeIntervalSinceNow.rounded(.up))
-            let response = try await client.record(id: id, wait: min(max(remaining, 0), 300))
-            guard response.status == 200, let status = response.json?["status"]?.stringValue else { return response }
-            if status != "pending" && status != "running" { return response }
-            if deadline.timeIntervalSinceNow <= 0 { return response }
         }
     }
 

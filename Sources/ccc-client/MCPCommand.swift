@@ -1,0 +1,68 @@
+import ArgumentParser
+import ConduitAgent
+import ConduitClient
+import ConduitCore
+import Foundation
+import Logging
+
+/// `ccc-client mcp`: the broker's actions as MCP tools on stdio (see ``ConduitMCPServer``).
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Serve the broker's actions to Claude Code as MCP tools (stdio), plus permission_prompt.",
+        discussion: """
+            Register it with Claude Code, e.g.
+              claude mcp add conduit -- ccc-client mcp
+            and, to let the broker answer Claude Code's permission prompts,
+              claude --permission-prompt-tool mcp__conduit__permission_prompt
+            Standard output carries MCP messages only; logs go to standard error.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Seconds a tool call waits for a queued request's outcome before withdrawing it.")
+    var timeout = 300
+
+    @Option(help: "Seconds between progress notifications while a person decides.")
+    var progressInterval = 15
+
+    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        throw ExitCode(await serve())
+    }
+
+    /// Serves until standard input closes: 0, or 2 when the options or secrets are unusable.
+    func serve() async -> Int32 {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ccc-client.mcp")
+        guard timeout >= 0, progressInterval >= 1 else {
+            logger.error("--timeout cannot be negative and --progress-interval must be at least 1")
+            return 2
+        }
+        let settings = connection.settings(environment: ProcessInfo.processInfo.environment)
+        do {
+            try await ConduitHTTPClient.withClient(
+                serverURL: settings.serverURL, credentials: try settings.loadCredentials()
+            ) { client in
+                logger.info("serving \(settings.serverURL) as \(client.credentials.user) over MCP stdio")
+                try await ConduitMCPServer(
+                    client: client, timeout: timeout, progressInterval: progressInterval,
+                    version: ConduitVersion.current, logger: logger
+                ).run()
+            }
+            return 0
+        } catch {
+            logger.error("\(error)")
+            return 2
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
