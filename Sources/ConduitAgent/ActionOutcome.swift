@@ -55,21 +55,26 @@ public enum ActionOutcome: Sendable, Equatable {
             var lines = ["Completed \(Self.describe(record))."]
             lines += Self.output(of: record)
             return lines.joined(separator: "\n")
-        case .denied(let reason, let approver?):
-            return "Denied by \(approver): \(reason)"
-        case .denied(let reason, nil):
-            return "Denied: \(reason)"
+        case .denied(let reason, _):
+            return Self.sentence(reason, outcome: "denied")
         case .failed(let reason, let record):
-            return (["Failed: \(reason)"] + Self.output(of: record)).joined(separator: "\n")
+            return ([Self.sentence(reason, outcome: "failed")] + Self.output(of: record)).joined(separator: "\n")
         case .expired(let reason):
-            return "Expired: \(reason)"
+            return Self.sentence(reason, outcome: "expired")
         case .canceled(let reason):
-            return "Canceled: \(reason)"
+            return Self.sentence(reason, outcome: "canceled")
         case .stillPending(let id):
             return "No decision yet: request \(id) is still waiting for a person; it was withdrawn."
         case .refused(let status, let message):
             return "Refused by the broker (\(status)): \(message)"
         }
+    }
+
+    /// The broker's reason as a sentence: `denied by alice: not now` → `Denied by alice: not now`;
+    /// a reason that does not name the outcome is prefixed with it (`Failed: not run: …`).
+    static func sentence(_ reason: String, outcome: String) -> String {
+        if reason.lowercased().hasPrefix(outcome) { return reason.prefix(1).uppercased() + reason.dropFirst() }
+        return outcome.prefix(1).uppercased() + outcome.dropFirst() + ": " + reason
     }
 
     /// `edit-file (request 3f2a…, approved by alice: "ok")`.

@@ -73,3 +73,45 @@ def broker(tmp_path_factory):
     server, broker = start_broker(home, REPOSITORY / "actions")
     yield broker
     server.stop()
+
+
+AGENT_ACTIONS = {
+    "say.yaml": """description: Print a text on the host.
+params: [{name: text, type: string, required: true, description: What to print.}]
+policy: auto-accept
+run: [echo, "{text}"]
+""",
+    "announce.yaml": """description: Announce a text on the host, once a person agrees.
+params: [{name: text, type: string, required: true, description: What to announce.}]
+policy: queue
+run: [echo, "announced: {text}"]
+""",
+    "show-file.yaml": """description: Show where a workspace file lives on the host.
+params: [{name: filename, type: path, required: true, description: The file.}]
+policy: auto-accept
+rules:
+  - policy: auto-deny
+    description: secrets stay private
+    match: {filename: {glob: "/workspace/secret*"}}
+run: [echo, "{filename}"]
+""",
+}
+
+
+def write_agent_actions(directory):
+    """Harmless actions for the Claude Code tests (they only echo), plus the shipped tool-use."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in AGENT_ACTIONS.items():
+        (directory / name).write_text(text)
+    (directory / "tool-use.yaml").write_text((REPOSITORY / "actions" / "tool-use.yaml").read_text())
+    return directory
+
+
+@pytest.fixture(scope="session")
+def agent_broker(tmp_path_factory):
+    """A broker offering echo-only actions and the shipped tool-use action."""
+    home = tmp_path_factory.mktemp("agent-broker")
+    make_home(home)
+    server, broker = start_broker(home, write_agent_actions(home / "actions"))
+    yield broker
+    server.stop()

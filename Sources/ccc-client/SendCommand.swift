@@ -1,0 +1,101 @@
+import ArgumentParser
+import ConduitClient
+import ConduitCore
+import Foundation
+
+/// `ccc-client [send]`: signs one action request, sends it, verifies the answer, waits for a queued request's
+/// outcome (unless `--no-wait`), prints the final record.
+///
+/// Exit codes: 0 completed (or pending with `--no-wait`), 1 denied or failed, 2 usage or rejected
+/// request (400/404/413), 3 authentication (401, or an answer whose signature does not verify),
+/// 4 server unreachable, 5 expired, 6 canceled, 7 still pending when `--timeout` ran out.
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send a signed action request (the default command).",
+        discussion: """
+            The arguments are joined with spaces and parsed as one JSON object:
+              ccc-client '{"action": "edit-file",' '"filename": "/workspace/a"}'
+            A queued request is waited for (--timeout, default 300 s; --no-wait returns at once),
+            then the final record is printed.
+            Exit codes: 0 completed (or pending with --no-wait), 1 denied or failed, 2 usage or
+            rejected request, 3 authentication, 4 server unreachable, 5 expired, 6 canceled,
+            7 still pending when --timeout ran out.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Seconds to wait for a queued request's outcome.")
+    var timeout = 300
+
+    @Flag(help: "Do not wait for a queued request: print the pending record and exit 0.")
+    var noWait = false
+
+    @Argument(help: "The request as JSON, e.g. '{\"action\": \"list-actions\"}'.")
+    var json: [String] = []
+
+    func run() async throws {
+        Foundation.exit(await send())
+    }
+
+    func send() async -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let text = json.joined(separator: " ")
+        guard !text.isEmpty else { return fail(2, "no request given; e.g. ccc-client '{\"action\": \"list-actions\"}'") }
+        guard let request = try? JSONValue.parse(Array(text.utf8)), case .object = request else {
+            return fail(2, "the arguments are not one JSON object: \(text)")
+        }
+        do {
+            let settings = connection.settings(environment: environment)
+            let credentials = try settings.loadCredentials()
+            guard timeout >= 0 else { return fail(2, "--timeout cannot be negative") }
+            let (response, waited) = try await ConduitHTTPClient.withClient(
+                serverURL: settings.serverURL, credentials: credentials
+            ) { client in
+                let submitted = try await client.submit(request)
+                guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
+                    return (submitted, false)
+                }
+                return (try await client.waitForOutcome(of: id, timeout: timeout), true)
+            }
+            print(String(decoding: response.body, as: UTF8.self))
+            return waited ? Self.exitCode(forWaited: response) : Self.exitCode(for: response)
+        } catch {
+            guard let error = error as? ClientError else { return fail(1, "\(error)") }
+            switch error {
+            case .usage(let message): return fail(2, message)
+            case .authentication(let message): return fail(3, message)
+            case .unreachable(let message): return fail(4, message)
+            }
+        }
+    }
+
+    /// For a waited-for record: 0 completed, 1 denied or failed, 5 expired, 6 canceled, 7 still pending.
+    static func exitCode(forWaited response: ConduitResponse) -> Int32 {
+        guard response.status == 200 else { return exitCode(for: response) }
+        switch response.json?["status"]?.stringValue {
+        case "completed": return 0
+        case "expired": return 5
+        case "canceled": return 6
+        case "pending", "running": return 7
+        default: return 1
+        }
+    }
+
+    /// 0 completed or queued, 1 denied or failed, 2 rejected, 3 authentication.
+    static func exitCode(for response: ConduitResponse) -> Int32 {
+        switch response.status {
+        case 200: response.json?["status"]?.stringValue == "completed" ? 0 : 1
+        case 202: 0
+        case 403: 1
+        case 401: 3
+        case 400, 404, 413: 2
+        default: 1
+        }
+    }
+
+    private func fail(_ code: Int32, _ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("ccc-client: error: \(message)\n".utf8))
+        return code
+    }
+}
