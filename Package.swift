@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConduitAgentTests",
-            dependencies: ["ConduitAgent", "ConduitCore", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["ConduitAgent", "ConduitClient", "ConduitCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,12 @@ public struct ConduitResponse: Sendable, Equatable {
     /// Whether the response signature verified against this request's nonce.
     public var verified: Bool
 
+    public init(status: Int, body: [UInt8], verified: Bool) {
+        self.status = status
+        self.body = body
+        self.verified = verified
+    }
+
     /// The body as JSON, when it is JSON.
     public var json: JSONValue? { try? JSONValue.parse(body) }
 

@@ -52,24 +52,29 @@ public struct ActionRecord: Sendable, Equatable {
         ]
         if !description.isEmpty { members["description"] = .string(description) }
         if let expires { members["expires"] = .string(Self.format(expires)) }
-        if let decision {
-            var fields: [String: JSONValue] = [
-                "by": .string(decision.by), "kind": .string(decision.kind.rawValue),
-                "outcome": .string(status == .denied ? "denied" : "approved"), "at": .string(Self.format(decision.at)),
-            ]
-            if let approver = decision.approver { fields["approver"] = .string(approver) }
-            if let grant = decision.grantID { fields["grant"] = .string(grant) }
-            members["decision"] = .object(fields)
-        }
+        if let decision = decisionJSON { members["decision"] = decision }
         if let reason { members["reason"] = .string(reason) }
         if let result { members["result"] = result }
         if let finished { members["finished"] = .string(Self.format(finished)) }
         return .object(members)
     }
 
-    /// The short answer to `POST /v1/actions`.
+    /// `{kind, by, outcome, at, approver?, grant?}`, once decided.
+    var decisionJSON: JSONValue? {
+        guard let decision else { return nil }
+        var fields: [String: JSONValue] = [
+            "by": .string(decision.by), "kind": .string(decision.kind.rawValue),
+            "outcome": .string(status == .denied ? "denied" : "approved"), "at": .string(Self.format(decision.at)),
+        ]
+        if let approver = decision.approver { fields["approver"] = .string(approver) }
+        if let grant = decision.grantID { fields["grant"] = .string(grant) }
+        return .object(fields)
+    }
+
+    /// The short answer to `POST /v1/actions`: with the `decision` when it was decided at once.
     public var submissionJSON: JSONValue {
         var members: [String: JSONValue] = ["id": .string(id), "action": .string(action), "status": .string(status.rawValue)]
+        if status != .pending, let decision = decisionJSON { members["decision"] = decision }
         switch status {
         case .completed, .failed: members["result"] = result ?? [:]
         case .denied, .expired, .canceled: members["reason"] = .string(reason ?? status.rawValue)
