@@ -9,5 +9,5 @@ echo "== swift build"
 swift build --build-tests
 echo "== swift test"
 swift test --skip-build
-echo "== interoperability (Python http-message-signatures)"
+echo "== interoperability (Python http-message-signatures, mcp; OpenAPI; compose)"
 .venv/bin/python -m pytest -q tests/interop

@@ -41,6 +41,10 @@ public enum PreToolUseHook {
             decision = "deny"
         case .stillPending(let id):
             throw HookFailure("no decision in time for request \(id); blocked (it was withdrawn)")
+        case .refused(413, let message):
+            throw HookFailure(
+                "the broker refused the tool-use request (413): \(message); this tool call is larger than the "
+                    + "broker accepts (raise ccc-server --body-limit)")
         case .refused(let status, let message):
             throw HookFailure("the broker refused the tool-use request (\(status)): \(message)")
         }

@@ -141,3 +141,10 @@ def test_an_unsigned_answer_blocks(agent_broker, impostor):
                                   b'{"hook_event_name": "Stop", "tool_name": "Bash", "tool_input": {}}'])
 def test_unusable_input_blocks(agent_broker, data):
     blocked(hook(agent_broker, None, input_bytes=data))
+
+
+def test_a_tool_call_larger_than_the_body_limit_blocks_and_says_what_to_raise(agent_broker):
+    payload = json.loads((PAYLOADS / "write.json").read_text())
+    payload["tool_input"]["content"] = "x" * (100 * 1024)
+    message = blocked(hook(agent_broker, None, input_bytes=json.dumps(payload).encode()))
+    assert "(413)" in message and "--body-limit" in message
