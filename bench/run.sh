@@ -6,7 +6,9 @@
 #             client latency over DECISIONS rounds, default 200; GET /v1/queue with PENDING requests,
 #             default 10000). Also: both | healthz | signed | unsigned-post | queue;
 #             audit: signed decisions with the audit log, then without it (same run);
-#             audit-verify: `audit verify` over AUDIT_ROWS rows (default 100000).
+#             audit-verify: `audit verify` over AUDIT_ROWS rows (default 100000);
+#             hook: `ccc-client hook` wall time per tool call as Claude Code pays it (a new process
+#             each time, HOOK_RUNS runs, default 200) for an auto-accepted Read and a denied rm -rf.
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
 #
@@ -19,7 +21,7 @@ connections=${1:-8}
 seconds=${2:-10}
 workload=${WORKLOAD:-all}
 build=(swift build -c release --scratch-path .build-cmo -Xswiftc -cross-module-optimization)
-for product in ccc-server ccc-keygen conduit-bench; do
+for product in ccc-server ccc-keygen conduit-bench ccc-client; do
   "${build[@]}" --product "$product" >/dev/null
 done
 bin=$("${build[@]}" --show-bin-path)
@@ -33,6 +35,7 @@ trap 'stop_server; rm -rf "$work"' EXIT
 mkdir -p "$work/actions" "$work/data/workspace" "$work/data/claude-home"
 printf 'description: Records the decision and nothing else.\npolicy: auto-accept\n' > "$work/actions/noop.yaml"
 printf 'description: Waits for a person, then records the decision.\npolicy: queue\n' > "$work/actions/ask.yaml"
+cp actions/tool-use.yaml "$work/actions/"
 (cd "$work" && "$bin/ccc-keygen" --create agent,user >/dev/null && "$bin/ccc-keygen" --grant user:agent >/dev/null)
 
 # Starts ccc-server with extra arguments on a fresh database; sets $url.
@@ -68,6 +71,22 @@ case "$workload" in
   audit-verify)
     "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"
     /usr/bin/time -f "ccc-server audit verify: %e s, %M KB max resident" "$bin/ccc-server" audit verify --db "$work/audit.sqlite"
+    ;;
+  hook)
+    start_server
+    echo "ccc-server (release) at $url; $(nproc) cores; ccc-client hook, ${HOOK_RUNS:-200} runs per payload"
+    for payload in read bash-rm-rf; do
+      times=()
+      for _ in $(seq 1 "${HOOK_RUNS:-200}"); do
+        start=$(date +%s%N)
+        "$bin/ccc-client" hook --secrets "$work/secrets.json" --user agent --server "$url" \
+          < "tests/interop/payloads/$payload.json" > /dev/null
+        times+=($(( ($(date +%s%N) - start) / 1000 )))
+      done
+      printf '%s\n' "${times[@]}" | sort -n | awk -v name="$payload" '
+        { t[NR] = $1 } END { printf "%-11s p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n", name,
+          t[int(NR*0.5)]/1000, t[int(NR*0.9)]/1000, t[int(NR*0.99)]/1000, t[NR]/1000 }'
+    done
     ;;
   *)
     start_server

@@ -114,48 +114,25 @@ public struct ConduitMCPServer: Sendable {
         return Self.result(answer.compactText, isError: false)
     }
 
-    /// Submits `request` and waits for its outcome; withdraws it if the wait ends without one.
+    /// Submits `request` and waits for its outcome (withdrawn if the wait ends without one),
+    /// reporting progress when the caller gave a token.
     func decide(
         _ request: JSONValue, progressToken: ProgressToken?, server: Server
     ) async -> Result<ActionOutcome, ClientError> {
-        var queuedID: String?
+        var report: (@Sendable (String, Int) async -> Void)?
+        if let progressToken {
+            let timeout = timeout
+            report = { id, waited in
+                await Self.reportWaiting(id: id, waited: waited, of: timeout, token: progressToken, server: server)
+            }
+        }
         do {
-            let submitted = try await client.submit(request)
-            guard submitted.status == 202, let id = submitted.json?["id"]?.stringValue else {
-                return .success(ActionOutcome(response: submitted))
-            }
-            queuedID = id
-            var report: (@Sendable (String, Int) async -> Void)?
-            if let progressToken {
-                let timeout = timeout
-                report = { id, waited in
-                    await Self.reportWaiting(id: id, waited: waited, of: timeout, token: progressToken, server: server)
-                }
-            }
-            await report?(id, 0)
-            let response = try await client.waitForOutcome(
-                of: id, timeout: timeout, slice: report == nil ? 300 : progressInterval, whilePending: report)
-            let outcome = ActionOutcome(response: response)
-            if case .stillPending = outcome { await withdraw(id) }
-            return .success(outcome)
+            return .success(
+                try await client.outcome(
+                    of: request, timeout: timeout, slice: report == nil ? 300 : progressInterval, whilePending: report))
         } catch {
-            if let queuedID { await withdraw(queuedID) }
             return .failure(error)
         }
-    }
-
-    /// Cancels a request nobody waits for any more; in a task of its own, so it runs even when the
-    /// call's task was cancelled.
-    private func withdraw(_ id: String) async {
-        let client = client
-        let logger = logger
-        await Task {
-            do {
-                _ = try await client.cancel(id: id)
-            } catch {
-                logger.warning("could not withdraw request \(id): \(error)")
-            }
-        }.value
     }
 
     private static func reportWaiting(id: String, waited: Int, of timeout: Int, token: ProgressToken, server: Server)

@@ -50,13 +50,7 @@ struct HookCommand: AsyncParsableCommand {
             return try await ConduitHTTPClient.withClient(
                 serverURL: settings.serverURL, credentials: try settings.loadCredentials()
             ) { client in
-                let submitted = try await client.submit(request.body)
-                guard submitted.status == 202, let id = submitted.json?["id"]?.stringValue else {
-                    return ActionOutcome(response: submitted)
-                }
-                let outcome = ActionOutcome(response: try await client.waitForOutcome(of: id, timeout: timeout))
-                if case .stillPending = outcome { _ = try? await client.cancel(id: id) }
-                return outcome
+                try await client.outcome(of: request.body, timeout: timeout)
             }
         } catch {
             throw HookFailure("\(error)")
