@@ -25,6 +25,7 @@ Demo broker starting. In another terminal, from $(pwd):
   $bin/ccc-client --secrets agent-secrets.json '{"action": "open-browser", "url": "https://example.com"}'
 and approve or deny that one in a third terminal:
   $bin/ccc-queue --secrets secrets.json --user user
+To supervise Claude Code in a container, see README.md, "Supervising Claude Code".
 Stop it with Ctrl-C.
 
 EOM
