@@ -21,7 +21,7 @@ extension ConduitStore {
                 """)
         let values: [(any DatabaseValueConvertible)?] = [
             entry.timeMilliseconds, entry.event, entry.user, entry.actor, entry.action, entry.requestID, entry.outcome,
-            String(decoding: entry.detail.serialized(), as: UTF8.self), previous, hash,
+            entry.detail.compactText, previous, hash,
         ]
         try statement.execute(arguments: StatementArguments(values))
     }

@@ -185,7 +185,7 @@ public final class ConduitStore: Sendable {
     {
         guard !kinds.isEmpty else { return [] }
         let time = Date()
-        let text = String(decoding: record.json.serialized(), as: UTF8.self)
+        let text = record.json.compactText
         return try kinds.map { kind in
             var row = EventRow(kind: kind, time: time, record: record, text: text)
             try row.append(db)

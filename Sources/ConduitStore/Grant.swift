@@ -38,7 +38,7 @@ public struct Grant: Sendable, Equatable {
 
     /// The parameters in canonical form (compact JSON, sorted keys): what "identical" compares.
     public static func key(for params: [String: JSONValue]) -> String {
-        String(decoding: JSONValue.object(params).serialized(), as: UTF8.self)
+        JSONValue.object(params).compactText
     }
 
     /// Whether it still accepts requests at `now` (not revoked, not expired).

@@ -38,7 +38,7 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
         grantID = record.decision?.grantID
         decided = record.decision?.at.timeIntervalSince1970
         reason = record.reason
-        result = record.result.map { String(decoding: $0.serialized(), as: UTF8.self) }
+        result = record.result.map { $0.compactText }
         finished = record.finished?.timeIntervalSince1970
     }
 

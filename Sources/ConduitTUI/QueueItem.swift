@@ -35,7 +35,7 @@ public struct QueueItem: Sendable, Equatable {
         if case .object(let members)? = record["params"] {
             for name in members.keys.sorted() {
                 let value = members[name]!
-                params.append((name, value.stringValue ?? String(decoding: value.serialized(), as: UTF8.self)))
+                params.append((name, value.plainText))
             }
         }
         self.init(

@@ -79,7 +79,7 @@ struct AuditCommand: AsyncParsableCommand {
                 guard let last = entries.last else { break }
                 var text = ""
                 for entry in entries {
-                    text += format == .jsonl ? String(decoding: entry.json.serialized(), as: UTF8.self) : Self.csvLine(entry)
+                    text += format == .jsonl ? entry.json.compactText : Self.csvLine(entry)
                     text += "\n"
                 }
                 output.write(Data(text.utf8))
@@ -95,7 +95,7 @@ struct AuditCommand: AsyncParsableCommand {
             let json = entry.json
             return csvColumns.map { column in
                 let value = json[column]
-                let text = value?.stringValue ?? value.map { String(decoding: $0.serialized(), as: UTF8.self) } ?? ""
+                let text = value?.plainText ?? ""
                 return csvField(text)
             }.joined(separator: ",")
         }

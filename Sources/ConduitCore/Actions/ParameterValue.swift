@@ -49,6 +49,6 @@ public enum ParameterValue: Sendable, Equatable {
             guard let member = value[field] else { return nil }
             value = member
         }
-        return value.stringValue ?? value.compactText
+        return value.plainText
     }
 }

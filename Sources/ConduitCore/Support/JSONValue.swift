@@ -144,6 +144,9 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     /// ``serialized()`` as text.
     public var compactText: String { String(decoding: serialized(), as: UTF8.self) }
 
+    /// A string as itself, any other value as ``compactText`` (`1`, `true`, `{"a":1}`).
+    public var plainText: String { stringValue ?? compactText }
+
     /// The value of `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let values) = self { return values[key] }

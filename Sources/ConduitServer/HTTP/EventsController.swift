@@ -109,7 +109,7 @@ public struct EventsController: Sendable {
     static func encode(_ event: BrokerEvent) -> String {
         ServerSentEvent(
             id: String(event.id), event: event.kind.rawValue,
-            data: String(decoding: event.json.serialized(), as: UTF8.self)
+            data: event.json.compactText
         ).encoded
     }
 }
