@@ -79,6 +79,9 @@ public struct ConduitMCPServer: Sendable {
         if parameters.name == PermissionPrompt.toolName {
             return await permissionPrompt(arguments, progressToken: token, server: server)
         }
+        guard !ActionTool.hiddenActions.contains(parameters.name) else {
+            return Self.result("\(parameters.name) is not offered as a tool.", isError: true)
+        }
         guard arguments["action"] == nil else {
             return Self.result("\"action\" is not a parameter of \(parameters.name); the tool's name is the action.", isError: true)
         }

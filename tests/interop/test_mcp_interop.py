@@ -143,9 +143,12 @@ def test_an_unanswered_request_is_withdrawn_when_the_wait_ends(agent_broker):
 def test_the_tool_name_is_the_action(agent_broker):
     async def scenario():
         async with mcp_session(agent_broker) as session:
-            return await session.call_tool("say", {"text": "x", "action": "announce"})
-    result = run(scenario())
-    assert result.isError is True and "the tool's name is the action" in text_of(result)
+            smuggled = await session.call_tool("say", {"text": "x", "action": "announce"})
+            gate = await session.call_tool("tool-use", {"tool": "Bash", "input": {"command": "ls"}})
+            return smuggled, gate
+    smuggled, gate = run(scenario())
+    assert smuggled.isError is True and "the tool's name is the action" in text_of(smuggled)
+    assert gate.isError is True and text_of(gate) == "tool-use is not offered as a tool."
 
 
 def permission(result):
