@@ -35,6 +35,19 @@ struct ClientExitCodeTests {
         }
     }
 
+    @Test func sendIsTheDefaultSubcommandAndUnknownOptionsAreUsageErrors() throws {
+        try Self.withServer { workspace, _, env in
+            let explicit = try workspace.client(["send", "--timeout", "5", #"{"action":"list-actions"}"#], environment: env)
+            #expect(explicit.exitCode == 0, "\(explicit)")
+            #expect(try JSONValue.parse(Array(explicit.stdout.utf8))["status"] == "completed")
+            for arguments in [["--bogus", #"{"action":"list-actions"}"#], ["mcp", "--bogus"], ["hook", "--bogus"]] {
+                let wrong = try workspace.client(arguments, environment: env)
+                #expect(wrong.exitCode == 2, "\(arguments): \(wrong)")
+                #expect(wrong.stdout.isEmpty)
+            }
+        }
+    }
+
     @Test func rejectedRequestsAndUsageErrorsExit2() throws {
         try Self.withServer { workspace, _, env in
             let unknown = try workspace.client([#"{"action":"rm-rf"}"#], environment: env)
