@@ -44,12 +44,9 @@ struct HookCommand: AsyncParsableCommand {
     }
 
     private func ask(_ request: ToolUseRequest) async throws(HookFailure) -> ActionOutcome {
-        let settings = connection.settings(environment: ProcessInfo.processInfo.environment)
         let timeout = timeout
         do {
-            return try await ConduitHTTPClient.withClient(
-                serverURL: settings.serverURL, credentials: try settings.loadCredentials()
-            ) { client in
+            return try await connection.withClient { client in
                 try await client.outcome(of: request.body, timeout: timeout)
             }
         } catch {

@@ -46,12 +46,9 @@ struct MCPCommand: AsyncParsableCommand {
             logger.error("--timeout cannot be negative and --progress-interval must be at least 1")
             return 2
         }
-        let settings = connection.settings(environment: ProcessInfo.processInfo.environment)
         do {
-            try await ConduitHTTPClient.withClient(
-                serverURL: settings.serverURL, credentials: try settings.loadCredentials()
-            ) { client in
-                logger.info("serving \(settings.serverURL) as \(client.credentials.user) over MCP stdio")
+            try await connection.withClient { client in
+                logger.info("serving \(client.serverURL.absoluteString) as \(client.credentials.user) over MCP stdio")
                 try await ConduitMCPServer(
                     client: client, timeout: timeout, progressInterval: progressInterval,
                     version: ConduitVersion.current, logger: logger

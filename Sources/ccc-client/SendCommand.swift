@@ -39,19 +39,14 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     func send() async -> Int32 {
-        let environment = ProcessInfo.processInfo.environment
         let text = json.joined(separator: " ")
         guard !text.isEmpty else { return fail(2, "no request given; e.g. ccc-client '{\"action\": \"list-actions\"}'") }
         guard let request = try? JSONValue.parse(Array(text.utf8)), case .object = request else {
             return fail(2, "the arguments are not one JSON object: \(text)")
         }
         do {
-            let settings = connection.settings(environment: environment)
-            let credentials = try settings.loadCredentials()
-            guard timeout >= 0 else { return fail(2, "--timeout cannot be negative") }
-            let (response, waited) = try await ConduitHTTPClient.withClient(
-                serverURL: settings.serverURL, credentials: credentials
-            ) { client in
+            let (response, waited) = try await connection.withClient { client in
+                guard timeout >= 0 else { throw ClientError.usage("--timeout cannot be negative") }
                 let submitted = try await client.submit(request)
                 guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
                     return (submitted, false)
