@@ -42,10 +42,13 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
+        // The system calls Swift cannot make itself (openat2 is reached through syscall(2), a C variadic).
+        .target(name: "CConduitSystem"),
         // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
         .target(
             name: "ConduitCore",
             dependencies: [
+                "CConduitSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
                 .product(name: "Yams", package: "Yams"),
@@ -98,6 +101,7 @@ let package = Package(
                 "ConduitCore",
                 "ConduitClient",
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -136,6 +140,7 @@ let package = Package(
             dependencies: [
                 "ConduitClient",
                 "ConduitAgent",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

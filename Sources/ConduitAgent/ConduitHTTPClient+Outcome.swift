@@ -1,5 +1,6 @@
 import ConduitClient
 import ConduitCore
+import NIOCore
 
 extension ConduitHTTPClient {
     /// Submits `request`, waits for the outcome of a queued one, and withdraws it
@@ -13,24 +14,35 @@ extension ConduitHTTPClient {
         of request: JSONValue, timeout: Int, slice: Int = 300,
         whilePending: (@Sendable (_ id: String, _ waited: Int) async -> Void)? = nil
     ) async throws(ClientError) -> ActionOutcome {
-        let submitted = try await submit(request)
+        // One deadline for everything: submit and waits end early enough to leave the withdrawal
+        // its budget, and the withdrawal ends by `timeout` — whatever the broker does.
+        let end = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0)) * 1000)
+        let budget = Self.withdrawalBudget(forTimeout: timeout)
+        let asking = bounded(by: end - budget)
+        let submitted = try await asking.submit(request)
         guard submitted.status == 202, let id = submitted.json?["id"]?.stringValue else {
             return ActionOutcome(response: submitted)
         }
+        let withdrawing = bounded(by: end)
         do {
             await whilePending?(id, 0)
             let outcome = ActionOutcome(
-                response: try await waitForOutcome(of: id, timeout: timeout, slice: slice, whilePending: whilePending))
-            if case .stillPending = outcome { await withdraw(id) }
+                response: try await asking.waitForOutcome(of: id, timeout: timeout, slice: slice, whilePending: whilePending))
+            if case .stillPending = outcome { await withdrawing.withdraw(id) }
             return outcome
         } catch {
-            await withdraw(id)
+            await withdrawing.withdraw(id)
             throw error
         }
     }
 
+    /// The time kept for withdrawing a request when the wait ends: 2 s, or a quarter of a short timeout.
+    public static func withdrawalBudget(forTimeout timeout: Int) -> TimeAmount {
+        .milliseconds(min(2000, Int64(max(timeout, 0)) * 250))
+    }
+
     /// Cancels request `id` in a task of its own, so it runs even when the caller's task was cancelled.
-    private func withdraw(_ id: String) async {
+    func withdraw(_ id: String) async {
         let client = self
         await Task { _ = try? await client.cancel(id: id) }.value
     }

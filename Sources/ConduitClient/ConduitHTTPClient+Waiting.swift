@@ -1,4 +1,5 @@
 import ConduitCore
+import NIOCore
 import Foundation
 
 extension ConduitHTTPClient {
@@ -9,10 +10,15 @@ extension ConduitHTTPClient {
         whilePending: (@Sendable (_ id: String, _ waited: Int) async -> Void)? = nil
     ) async throws(ClientError) -> ConduitResponse {
         let started = Date()
-        let deadline = started.addingTimeInterval(TimeInterval(timeout))
+        var deadline = started.addingTimeInterval(TimeInterval(timeout))
+        if let overall = self.deadline {
+            let left = Double((overall - .now()).nanoseconds) / 1e9
+            deadline = min(deadline, Date().addingTimeInterval(left - 0.25))
+        }
         let slice = min(max(slice, 1), 300)
         while true {
-            let remaining = Int(deadline.timeIntervalSinceNow.rounded(.up))
+            // The broker holds a `?wait=` for whole seconds: ask for no more than is left.
+            let remaining = Int(deadline.timeIntervalSinceNow.rounded(.down))
             let response = try await record(id: id, wait: min(max(remaining, 0), slice))
             guard response.status == 200, let status = response.json?["status"]?.stringValue else { return response }
             if status != "pending" && status != "running" { return response }

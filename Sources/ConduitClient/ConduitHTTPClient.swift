@@ -17,6 +17,10 @@ public struct ConduitHTTPClient: Sendable {
     let httpClient: HTTPClient
     /// The longest a single request may take.
     public var timeout: TimeAmount
+    /// When set, no request of this client lasts past it: each ends at the earlier of its own
+    /// ``timeout`` and this instant (see ``bounded(by:)``). One deadline bounds a whole exchange —
+    /// submit, every `?wait=` and the withdrawal — whatever the broker does.
+    public var deadline: NIODeadline?
 
     /// - Parameter httpClient: from ``makeHTTPClient(connectTimeout:)``; the caller shuts it down.
     public init(
@@ -50,11 +54,18 @@ public struct ConduitHTTPClient: Sendable {
     /// Sends one signed request. `target` is the raw path and query, e.g. `/v1/actions/ID`.
     public func send(method: String, target: String, body: [UInt8]? = nil) async throws(ClientError) -> ConduitResponse {
         let (request, nonce) = try signedRequest(method: method, target: target, body: body)
+        let requestDeadline = min(NIODeadline.now() + timeout, deadline ?? .distantFuture)
+        guard requestDeadline > .now() else {
+            throw .unreachable("no time left to ask \(serverURL.absoluteString) (the deadline has passed)")
+        }
         let response: HTTPClientResponse
         let bytes: [UInt8]
         do {
-            response = try await httpClient.execute(request, timeout: timeout)
-            bytes = Array(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
+            let httpClient = self.httpClient
+            (response, bytes) = try await Self.finish(before: requestDeadline) {
+                let response = try await httpClient.execute(request, deadline: requestDeadline)
+                return (response, Array(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024)))
+            }
         } catch {
             throw .unreachable("cannot reach \(serverURL.absoluteString): \(Self.describe(error))")
         }
@@ -140,6 +151,31 @@ public struct ConduitHTTPClient: Sendable {
         } catch {
             try? await httpClient.shutdown()
             throw error
+        }
+    }
+
+    /// This client with every request ending by `deadline` at the latest (an earlier one stays).
+    public func bounded(by deadline: NIODeadline) -> ConduitHTTPClient {
+        var copy = self
+        copy.deadline = min(deadline, self.deadline ?? .distantFuture)
+        return copy
+    }
+
+    /// Runs `work`, cancelling it at `deadline`: a connection that stalls in the middle of a body
+    /// cannot hold the caller past it.
+    static func finish<Value: Sendable>(
+        before deadline: NIODeadline, _ work: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                let nanoseconds = max(0, (deadline - .now()).nanoseconds)
+                try await Task.sleep(nanoseconds: UInt64(nanoseconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw HTTPClientError.deadlineExceeded }
+            return value
         }
     }
 

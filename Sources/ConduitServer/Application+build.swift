@@ -21,6 +21,7 @@ public func buildRouter(
 ) -> Router<ConduitRequestContext> {
     let router = Router(context: ConduitRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: SingleHostMiddleware())
     router.get("healthz") { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
     router.get("openapi.yaml") { _, _ in
         Response(
@@ -39,7 +40,7 @@ public func buildRouter(
     let v1 = router.group("v1").add(
         middleware: SignatureMiddleware(
             state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store,
-            metrics: broker.metrics))
+            metrics: broker.metrics, refusals: broker.refusals))
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
     AuditController(broker: broker).addRoutes(to: v1)
@@ -54,6 +55,8 @@ public func buildRouter(
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
+    // Requests signed in the second the broker started, or earlier, are refused (see RequestAuthenticator).
+    let acceptingFrom = Int64(Date().timeIntervalSince1970.rounded(.down)) + 1
     let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
     let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath), auditing: configuration.auditing)
     if !configuration.auditing { logger.warning("the audit log is OFF (--benchmark-without-audit): use this only to measure its cost") }
@@ -62,7 +65,11 @@ public func buildApplication(
         logger.warning("marked \(interrupted) request(s) left running by a previous stop as failed (not run again)")
     }
     let broker = buildBroker(configuration: configuration, state: state, store: store, logger: logger)
-    let router = buildRouter(configuration: configuration, broker: broker)
+    let router = buildRouter(configuration: configuration, broker: broker, startedAt: acceptingFrom)
+    // Accepted nonces live in memory, so a request accepted by the previous process in this very
+    // second could be replayed now: listen only once the first whole second after the start begins.
+    let untilAccepting = Double(acceptingFrom) - Date().timeIntervalSince1970
+    if untilAccepting > 0 { try await Task.sleep(for: .milliseconds(Int(untilAccepting * 1000) + 1)) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conduit"),

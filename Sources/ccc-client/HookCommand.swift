@@ -29,18 +29,38 @@ struct HookCommand: AsyncParsableCommand {
 
     /// 0 with a decision on stdout, or 2 with the reason on stderr.
     func decide() async -> Int32 {
+        guard timeout >= 0 else { return block(HookFailure("--timeout cannot be negative")) }
+        Self.exitAtTheLatest(afterSeconds: timeout)
         let input = FileHandle.standardInput.readDataToEndOfFile()
         do throws(HookFailure) {
-            guard timeout >= 0 else { throw HookFailure("--timeout cannot be negative") }
             let request = try PreToolUseHook.request(fromInput: Array(input))
             let outcome = try await ask(request)
             let output = try PreToolUseHook.output(for: outcome)
             print(output.compactText)
             return 0
         } catch {
-            FileHandle.standardError.write(Data("ccc-client hook: blocked: \(error.message)\n".utf8))
-            return 2
+            return block(error)
         }
+    }
+
+    private func block(_ failure: HookFailure) -> Int32 {
+        FileHandle.standardError.write(Data("ccc-client hook: blocked: \(failure.message)\n".utf8))
+        return 2
+    }
+
+    /// Claude Code runs the tool when a hook outlives its own timeout, so the hook must never do
+    /// so: the deadline inside ``ConduitHTTPClient`` ends every request in time, and this watchdog,
+    /// on a thread of its own, ends the process (exit 2, blocked) shortly before `--timeout` if
+    /// anything — a stalled connection, a stuck stdin — still holds it.
+    static func exitAtTheLatest(afterSeconds timeout: Int) {
+        let margin = min(0.2, Double(timeout) * 0.05)
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: max(0, Double(timeout) - margin))
+            FileHandle.standardError.write(
+                Data("ccc-client hook: blocked: no decision within --timeout \(timeout) s\n".utf8))
+            Foundation.exit(2)
+        }
+        thread.start()
     }
 
     private func ask(_ request: ToolUseRequest) async throws(HookFailure) -> ActionOutcome {

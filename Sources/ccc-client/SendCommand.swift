@@ -2,6 +2,7 @@ import ArgumentParser
 import ConduitClient
 import ConduitCore
 import Foundation
+import NIOCore
 
 /// `ccc-client [send]`: signs one action request, sends it, verifies the answer, waits for a queued request's
 /// outcome (unless `--no-wait`), prints the final record.
@@ -47,6 +48,8 @@ struct SendCommand: AsyncParsableCommand {
         do {
             let (response, waited) = try await connection.withClient { client in
                 guard timeout >= 0 else { throw ClientError.usage("--timeout cannot be negative") }
+                // One deadline bounds the submission and every wait (connections that stall included).
+                let client = noWait ? client : client.bounded(by: .now() + .seconds(Int64(timeout) + 5))
                 let submitted = try await client.submit(request)
                 guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
                     return (submitted, false)

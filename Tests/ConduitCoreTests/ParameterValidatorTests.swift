@@ -35,7 +35,7 @@ struct ParameterValidatorTests {
             #"{"action":"demo","needed":"x","text":"hé","file":"a.txt","link":"https://example.com/x?y=1","count":9223372036854775807,"flag":true}"#
         )
         #expect(values["text"] == .string("hé"))
-        #expect(values["file"] == .path(MappedPath(container: "/workspace/a.txt", host: "/srv/conduit/workspace/a.txt")))
+        #expect(values["file"] == .path(MappedPath(container: "/workspace/a.txt", host: "/srv/conduit/workspace/a.txt", hostRoot: "/srv/conduit/workspace")))
         #expect(values["link"] == .url("https://example.com/x?y=1"))
         #expect(values["count"] == .integer(Int64.max))
         #expect(values["flag"] == .boolean(true))

@@ -20,7 +20,7 @@ struct PathMapperTests {
 
     @Test func aRelativePathResolvesAgainstTheRoot() throws {
         defer { host.remove() }
-        #expect(try mapper.map("hello.txt") == MappedPath(container: "/workspace/hello.txt", host: hostPath("workspace/hello.txt")))
+        #expect(try mapper.map("hello.txt") == MappedPath(container: "/workspace/hello.txt", host: hostPath("workspace/hello.txt"), hostRoot: hostPath("workspace")))
         #expect(try mapper.map("/workspace/hello.txt").host == hostPath("workspace/hello.txt"))
     }
 

@@ -6,6 +6,8 @@ import Yams
 /// description: Open a file in the host's editor.
 /// params:
 ///   - {name: filename, type: path, required: true, description: The file to open.}
+///   # open: read | write — the broker opens the file beneath its volume; the program reads or
+///   # writes it as /dev/stdin (for programs that only read or write it; see ParameterSpec.access)
 /// policy: auto-accept            # auto-accept | auto-deny | queue
 /// rules:                         # optional
 ///   - policy: queue
@@ -54,6 +56,9 @@ public struct ActionFileParser: Sendable {
         }
         let rules = try parseRules(fields["rules"], params: params, fail: fail)
         let run = try parseRun(fields["run"], params: params, fail: fail)
+        if run == nil, let index = params.firstIndex(where: { $0.access != nil }) {
+            throw fail("params[\(index)].open", "the action runs no command to hand the file to")
+        }
         var timeout = 30
         if let value = fields["timeout"] {
             guard let seconds = value as? Int, (1...3600).contains(seconds) else {
@@ -82,8 +87,8 @@ public struct ActionFileParser: Sendable {
         for (index, element) in list.enumerated() {
             let field = "params[\(index)]"
             guard let entry = element as? [String: Any] else { throw fail(field, "a mapping") }
-            for key in entry.keys.sorted() where !["name", "type", "required", "description"].contains(key) {
-                throw fail("\(field).\(key)", "unknown field (expected name, type, required, description)")
+            for key in entry.keys.sorted() where !["name", "type", "required", "description", "open"].contains(key) {
+                throw fail("\(field).\(key)", "unknown field (expected name, type, required, description, open)")
             }
             guard let name = entry["name"] as? String, ActionDefinition.isValidParameterName(name) else {
                 throw fail("\(field).name", "required; letters, digits, '_' and '-', not \"action\"")
@@ -105,7 +110,18 @@ public struct ActionFileParser: Sendable {
                 guard let text = text as? String else { throw fail("\(field).description", "a string") }
                 description = text
             }
-            specs.append(ParameterSpec(name: name, type: type, required: required, description: description))
+            var access: FileAccess?
+            if let value = entry["open"] {
+                guard let text = value as? String, let parsed = FileAccess(rawValue: text) else {
+                    throw fail("\(field).open", "read or write")
+                }
+                guard type == .path else { throw fail("\(field).open", "only a path parameter can be opened") }
+                guard !specs.contains(where: { $0.access != nil }) else {
+                    throw fail("\(field).open", "only one parameter can be opened (it becomes the program's standard input)")
+                }
+                access = parsed
+            }
+            specs.append(ParameterSpec(name: name, type: type, required: required, description: description, access: access))
         }
         return specs
     }
@@ -145,6 +161,7 @@ public struct ActionFileParser: Sendable {
                 }
                 let pattern: PolicyRule.Pattern
                 if let glob = patternEntry["glob"] as? String {
+                    guard !glob.utf8.contains(0) else { throw fail("\(conditionField).glob", "a pattern cannot contain NUL") }
                     pattern = .glob(glob)
                 } else if let source = patternEntry["regex"] as? String {
                     guard let compiled = PolicyRule.Pattern.regex(source) else {

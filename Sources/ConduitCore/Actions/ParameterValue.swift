@@ -18,11 +18,13 @@ public enum ParameterValue: Sendable, Equatable {
         }
     }
 
-    /// The text rules match against: the normalised *container* path for paths.
-    public var matchText: String {
+    /// The texts rules match against: for a path, the normalised *container* path as requested and
+    /// the resolved path in its container form (one text when they are the same); else the argument.
+    public var matchTexts: [String] {
         switch self {
-        case .path(let mapped): mapped.container
-        default: argument
+        case .path(let mapped):
+            mapped.resolvedContainer == mapped.container ? [mapped.container] : [mapped.container, mapped.resolvedContainer]
+        default: [argument]
         }
     }
 
@@ -37,18 +39,18 @@ public enum ParameterValue: Sendable, Equatable {
         }
     }
 
-    /// The text rules match against at `fieldPath` inside an object value: a string member as
+    /// The texts rules match against at `fieldPath` inside an object value: a string member as
     /// itself, a number or boolean as JSON text, an array or object as compact JSON. `nil` when the
     /// path leads nowhere (a missing member, or a path into a value that is not an object), so a
     /// condition on an absent field never matches.
-    public func matchText(at fieldPath: [String]) -> String? {
-        guard !fieldPath.isEmpty else { return matchText }
+    public func matchTexts(at fieldPath: [String]) -> [String]? {
+        guard !fieldPath.isEmpty else { return matchTexts }
         guard case .object(let members) = self else { return nil }
         var value = JSONValue.object(members)
         for field in fieldPath {
             guard let member = value[field] else { return nil }
             value = member
         }
-        return value.plainText
+        return [value.plainText]
     }
 }

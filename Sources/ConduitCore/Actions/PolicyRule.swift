@@ -43,9 +43,14 @@ public struct PolicyRule: Sendable {
         }
 
         /// Whether the pattern matches the addressed value; false when the parameter or field is absent.
-        func matches(_ values: [String: ParameterValue]) -> Bool {
-            guard let text = values[parameter]?.matchText(at: fieldPath) else { return false }
-            return pattern.matches(text)
+        ///
+        /// A path has two texts (as requested, and resolved in container form). `strictly` (for
+        /// auto-accept) every text must match honestly; otherwise (auto-deny, queue) one text that
+        /// matches, or that cannot be matched honestly, is enough.
+        func matches(_ values: [String: ParameterValue], strictly: Bool) -> Bool {
+            guard let texts = values[parameter]?.matchTexts(at: fieldPath) else { return false }
+            let verdicts = texts.map(pattern.verdict)
+            return strictly ? verdicts.allSatisfy { $0 == .match } : verdicts.contains { $0 != .noMatch }
         }
     }
 
@@ -61,17 +66,31 @@ public struct PolicyRule: Sendable {
             return .regex(source, expression)
         }
 
+        /// How a pattern relates to one value.
+        public enum Verdict: Sendable, Equatable {
+            case match
+            case noMatch
+            /// The value cannot be matched honestly: a glob goes through `fnmatch(3)`, which stops
+            /// at NUL, so `safe-a.txt\0; evil.sh` would look like `safe-a.txt`. Never satisfies an
+            /// accept rule; always satisfies a deny or queue rule.
+            case undecidable
+        }
+
         /// Whether the pattern matches all of `value`.
-        public func matches(_ value: String) -> Bool {
+        public func matches(_ value: String) -> Bool { verdict(for: value) == .match }
+
+        /// Whether the pattern matches all of `value`, or cannot tell.
+        public func verdict(for value: String) -> Verdict {
             switch self {
             case .glob(let pattern):
-                return fnmatch(pattern, value, 0) == 0
+                guard !value.utf8.contains(0) else { return .undecidable }
+                return fnmatch(pattern, value, 0) == 0 ? .match : .noMatch
             case .regex(_, let expression):
                 let range = NSRange(value.startIndex..., in: value)
                 guard let match = expression.firstMatch(in: value, options: [.anchored], range: range) else {
-                    return false
+                    return .noMatch
                 }
-                return match.range == range
+                return match.range == range ? .match : .noMatch
             }
         }
 
@@ -83,9 +102,11 @@ public struct PolicyRule: Sendable {
         }
     }
 
-    /// Whether every condition matches the request's validated parameters.
+    /// Whether every condition matches the request's validated parameters: strictly for an
+    /// auto-accept rule (every form of every value), leniently for auto-deny and queue (any form).
     func matches(_ values: [String: ParameterValue]) -> Bool {
-        conditions.allSatisfy { $0.matches(values) }
+        let strictly = policy == .autoAccept
+        return conditions.allSatisfy { $0.matches(values, strictly: strictly) }
     }
 }
 

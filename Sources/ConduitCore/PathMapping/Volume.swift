@@ -14,23 +14,20 @@ public struct Volume: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws(VolumeError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 else { throw VolumeError(text: text, reason: "expected HOST:CONTAINER") }
-        guard parts[0].hasPrefix("/"), parts[1].hasPrefix("/") else {
+        guard parts[0].utf8.first == LexicalPath.slash, parts[1].utf8.first == LexicalPath.slash else {
             throw VolumeError(text: text, reason: "both HOST and CONTAINER must be absolute paths")
         }
-        guard !parts.contains(where: { LexicalPath.hasControlCharacter($0) }) else {
-            throw VolumeError(text: text, reason: "control characters are not allowed")
+        guard !parts.contains(where: { PathCharacters.forbidden(in: $0) != nil }) else {
+            throw VolumeError(text: text, reason: "control, format and invisible characters are not allowed")
         }
         self.init(host: parts[0], container: parts[1])
     }
 
     public var description: String { "\(host):\(container)" }
 
-    /// The part of `containerPath` below this volume's container directory, or nil if it is not below it.
-    func relativePath(of containerPath: String) -> String? {
-        if container == "/" { return String(containerPath.dropFirst()) }
-        if containerPath == container { return "" }
-        guard containerPath.hasPrefix(container + "/") else { return nil }
-        return String(containerPath.dropFirst(container.count + 1))
+    /// The bytes of `containerPath` below this volume's container directory, or nil if it is not below it.
+    func relativePath(of containerPath: [UInt8]) -> [UInt8]? {
+        LexicalPath.relative(of: containerPath, below: LexicalPath.bytes(container))
     }
 }
 

@@ -26,7 +26,10 @@ public struct RequestAuthenticator: Sendable {
     public var maxAge: Int64
     /// How far `created` may be in the future, in seconds.
     public var maxSkew: Int64
-    /// The server's start, in whole Unix seconds (`floor`): earlier requests are refused.
+    /// The first Unix second whose requests are accepted; earlier ones are refused. `ccc-server`
+    /// sets it to the second *after* its start and listens only from then on: accepted nonces are
+    /// kept in memory, so without that a request accepted by the previous process in the same
+    /// second as a restart (`kill -9`, then a new start) could be replayed.
     public var startedAt: Int64
     /// Seen `(keyid, nonce)` pairs.
     public let nonces: NonceCache

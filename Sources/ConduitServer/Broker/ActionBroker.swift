@@ -17,6 +17,8 @@ public struct ActionBroker: Sendable {
     public let notify: [String]?
     /// Prometheus metrics.
     public let metrics: BrokerMetrics
+    /// How many unauthenticated refusals are audited in full (shared by the middleware and the sweep).
+    public let refusals = RefusalBudget()
     let logger: Logger
 
     /// The longest `?wait=`, in seconds.
@@ -125,9 +127,25 @@ public struct ActionBroker: Sendable {
                 try await store.save(record, events: [.decided, .started])
                 finalEvents = [.finished]
             }
-            let argv = template.render(values.mapValues(\.argument))
+            var arguments = values.mapValues(\.argument)
+            var input: Int32?
+            if let spec = action.params.first(where: { $0.access != nil }), let access = spec.access,
+                case .path(let mapped)? = values[spec.name]
+            {
+                do {
+                    input = try PathMapper.open(mapped, for: access)
+                    arguments[spec.name] = FileAccess.argument
+                } catch {
+                    record.status = .failed
+                    record.reason = "not run: \"\(spec.name)\": \(error)"
+                    record.finished = Date()
+                    try await store.save(record, events: finalEvents)
+                    return record
+                }
+            }
+            let argv = template.render(arguments)
             let started = ContinuousClock.now
-            let outcome = await runner.run(argv, timeout: .seconds(action.timeout))
+            let outcome = await runner.run(argv, timeout: .seconds(action.timeout), input: input)
             metrics.handlerDuration(action: action.name, ContinuousClock.now - started)
             record.result = outcome.json
             record.status = outcome.succeeded ? .completed : .failed

@@ -39,7 +39,8 @@ public struct ExecutionOutcome: Sendable, Equatable {
     }
 }
 
-/// Runs an action's argv through swift-subprocess: no shell, standard input from `/dev/null`,
+/// Runs an action's argv through swift-subprocess: no shell, standard input from `/dev/null` (or a
+/// file the broker opened for it),
 /// stdout and stderr captured up to ``outputLimit`` bytes each, killed after its timeout.
 ///
 /// Output goes to unlinked temporary files rather than pipes, so a program that leaves a
@@ -51,8 +52,11 @@ public struct ActionRunner: Sendable {
         self.outputLimit = outputLimit
     }
 
-    public func run(_ argv: [String], timeout: Duration) async -> ExecutionOutcome {
+    /// Runs `argv`; `input`, when given, is a descriptor this call takes over (and closes) that
+    /// becomes the program's standard input instead of `/dev/null`.
+    public func run(_ argv: [String], timeout: Duration, input: Int32? = nil) async -> ExecutionOutcome {
         guard let program = argv.first else {
+            if let input { _ = Foundation.close(input) }
             return ExecutionOutcome(exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "empty command")
         }
         let stdoutFile: CaptureFile
@@ -61,6 +65,7 @@ public struct ActionRunner: Sendable {
             stdoutFile = try CaptureFile()
             stderrFile = try CaptureFile()
         } catch {
+            if let input { _ = Foundation.close(input) }
             return ExecutionOutcome(
                 exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "cannot capture output: \(error)")
         }
@@ -85,9 +90,12 @@ public struct ActionRunner: Sendable {
                 options.teardownSequence = [
                     .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .milliseconds(500))
                 ]
+                let inputDescriptor = input ?? open("/dev/null", O_RDONLY | O_CLOEXEC)
+                let standardInput = FileDescriptorInput.fileDescriptor(
+                    FileDescriptor(rawValue: inputDescriptor), closeAfterSpawningProcess: true)
                 do {
                     let result = try await Subprocess.run(
-                        executable, arguments: Arguments(argumentList), platformOptions: options, input: .none,
+                        executable, arguments: Arguments(argumentList), platformOptions: options, input: standardInput,
                         output: .fileDescriptor(FileDescriptor(rawValue: outputDescriptor), closeAfterSpawningProcess: true),
                         error: .fileDescriptor(FileDescriptor(rawValue: errorDescriptor), closeAfterSpawningProcess: true))
                     return .exited(result.terminationStatus)

@@ -17,8 +17,12 @@ public struct ConduitRequestContext: RequestContext {
     /// The peer's address, for the audit of refused requests.
     public let peerAddress: String?
 
+    /// The peer's IP address alone (no port): what refusals are counted by.
+    public let peerHost: String?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerHost = source.channel.remoteAddress?.ipAddress
         peerAddress = source.channel.remoteAddress.map { address in
             address.ipAddress.map { ip in address.port.map { "\(ip):\($0)" } ?? ip } ?? "\(address)"
         }

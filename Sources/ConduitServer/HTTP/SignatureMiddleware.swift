@@ -22,16 +22,19 @@ public struct SignatureMiddleware: RouterMiddleware {
     let store: ConduitStore?
     /// Where refusals are counted (nil: not counted).
     let metrics: BrokerMetrics?
+    /// How many refusals are audited in full (the rest are summarised).
+    let refusals: RefusalBudget
 
     public init(
         state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int, store: ConduitStore? = nil,
-        metrics: BrokerMetrics? = nil
+        metrics: BrokerMetrics? = nil, refusals: RefusalBudget = RefusalBudget()
     ) {
         self.state = state
         self.authenticator = authenticator
         self.bodyLimit = bodyLimit
         self.store = store
         self.metrics = metrics
+        self.refusals = refusals
     }
 
     public func handle(
@@ -86,21 +89,49 @@ public struct SignatureMiddleware: RouterMiddleware {
 
     /// Records a request refused before authentication: the keyid it claims (if its signature
     /// fields parse), the peer, the reason — never the signature or anything secret.
+    ///
+    /// Nobody has proved who they are here, so what one refusal stores is bounded (each text field
+    /// cut to ``AuditField/limit`` bytes, marked as cut) and so is how many are stored
+    /// (``RefusalBudget``: a few per peer and window in full, the rest as one summary row).
     private func auditRefusal(_ request: Request, failure: APIError, context: Context) async {
         guard let store else { return }
+        let now = Date()
+        let admission = refusals.admit(peer: context.peerHost ?? "unknown", now: Int64(now.timeIntervalSince1970))
+        if let summary = admission.summary { await Self.auditSummary(summary, store: store, logger: context.logger) }
+        guard admission.record else { return }
         let claimed = try? SignatureVerifier.candidate(in: Self.components(of: request)).parameters.keyid
         var detail: [String: JSONValue] = [
-            "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-            "reason": .string(failure.message), "status": .integer(Int64(failure.status.code)),
+            "method": .string(AuditField.cut(request.method.rawValue)), "path": .string(AuditField.cut(request.uri.path)),
+            "reason": .string(AuditField.cut(failure.message)), "status": .integer(Int64(failure.status.code)),
         ]
-        if let peer = context.peerAddress { detail["peer"] = .string(peer) }
+        if let peer = context.peerAddress { detail["peer"] = .string(AuditField.cut(peer)) }
         let entry = AuditEntry(
-            timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.refused",
-            user: claimed.map { String($0.prefix(128)) }, outcome: failure.code, detail: .object(detail))
+            timeMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), event: "request.refused",
+            user: claimed.map { AuditField.cut($0) }, outcome: failure.code, detail: .object(detail))
         do {
             try await store.audit(entry)
         } catch {
             context.logger.error("could not audit a refused request: \(error)")
+        }
+    }
+
+    /// One row for the refusals of a window that were counted but not recorded.
+    static func auditSummary(_ summary: RefusalBudget.Summary, store: ConduitStore, logger: Logger) async {
+        let peers = summary.peers.mapValues { JSONValue.integer(Int64($0)) }
+        let entry = AuditEntry(
+            timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)),
+            event: "request.refused.summary", user: nil, outcome: "suppressed",
+            detail: [
+                "suppressed": .integer(Int64(summary.suppressed)), "peers": .object(peers),
+                "peerCount": .integer(Int64(summary.peerCount)),
+                "from": .string(ActionRecord.format(Date(timeIntervalSince1970: TimeInterval(summary.from)))),
+                "until": .string(ActionRecord.format(Date(timeIntervalSince1970: TimeInterval(summary.until)))),
+                "reason": .string("\(summary.suppressed) more refusals from \(summary.peerCount) peer(s) were counted, not recorded one by one"),
+            ])
+        do {
+            try await store.audit(entry)
+        } catch {
+            logger.error("could not audit a summary of refused requests: \(error)")
         }
     }
 

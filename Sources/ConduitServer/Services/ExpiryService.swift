@@ -1,3 +1,4 @@
+import ConduitCore
 import ConduitStore
 import Foundation
 import Logging
@@ -31,6 +32,9 @@ public struct ExpiryService: Service {
                 do {
                     let expired = try await broker.expireDue()
                     if expired > 0 { logger.info("expired \(expired) pending request(s)") }
+                    if let summary = broker.refusals.endedSummary(now: Int64(Date().timeIntervalSince1970)) {
+                        await SignatureMiddleware.auditSummary(summary, store: broker.store, logger: logger)
+                    }
                     if Date().timeIntervalSince(lastPrune) >= pruneInterval {
                         lastPrune = Date()
                         try await broker.store.pruneEvents()

@@ -13,8 +13,18 @@ struct Workspace {
         for name in ["edit-file.yaml", "open-browser.yaml", "open-terminal.yaml", "tool-use.yaml"] {
             try FileManager.default.copyItem(atPath: Binaries.repository + "/actions/" + name, toPath: file("actions/" + name))
         }
-        // A stand-in for the desktop's opener: records its arguments, as the real one would open them.
-        try write("bin/xdg-open", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$(dirname \"$0\")/opened.log\"\n", mode: 0o755)
+        // Stand-ins for the desktop: each records what it was asked to open in opened.log, as the
+        // real ones would open it; xdg-open (open by file type) also in xdg-open.log, gtk-launch
+        // (start an application for a file) the application in launched.log.
+        try write(
+            "bin/xdg-open",
+            "#!/bin/sh\nd=\"$(dirname \"$0\")\"\nprintf '%s\\n' \"$@\" >> \"$d/opened.log\"\nprintf '%s\\n' \"$@\" >> \"$d/xdg-open.log\"\n",
+            mode: 0o755)
+        try write("bin/xdg-mime", "#!/bin/sh\n[ \"$*\" = 'query default text/plain' ] && echo org.example.TextEditor.desktop\n", mode: 0o755)
+        try write(
+            "bin/gtk-launch",
+            "#!/bin/sh\nd=\"$(dirname \"$0\")\"\nprintf '%s\\n' \"$1\" >> \"$d/launched.log\"\nshift\nprintf '%s\\n' \"$@\" >> \"$d/opened.log\"\n",
+            mode: 0o755)
     }
 
     func file(_ name: String) -> String { path + "/" + name }
