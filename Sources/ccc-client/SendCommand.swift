@@ -49,7 +49,7 @@ struct SendCommand: AsyncParsableCommand {
             let (response, waited) = try await connection.withClient { client in
                 guard timeout >= 0 else { throw ClientError.usage("--timeout cannot be negative") }
                 // One deadline bounds the submission and every wait (connections that stall included).
-                let client = noWait ? client : client.bounded(by: .now() + .seconds(Int64(timeout) + 5))
+                let client = noWait ? client : client.bounded(by: .now() + .seconds(Int64(timeout) + 2))
                 let submitted = try await client.submit(request)
                 guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
                     return (submitted, false)

@@ -34,6 +34,7 @@ class RunningServer:
     """The real ccc-server, started in `home`; `stop()` ends it gracefully."""
 
     def __init__(self, home, actions, port=0):
+        self.started = time.time()
         self.log = open(home / "server.log", "a+")
         self.process = subprocess.Popen(
             [BIN / "ccc-server", "--secrets", "secrets.json", "--port", str(port), "--actions", actions,
