@@ -165,6 +165,14 @@ let package = Package(
             path: "bench/conduit-bench",
             swiftSettings: swiftSettings
         ),
+        // The fuzz target for the parsers facing the network (scripts/fuzz.sh builds it with
+        // -sanitize=fuzzer; a plain build replays the committed corpus, as the test suite does).
+        .executableTarget(
+            name: "conduit-fuzz",
+            dependencies: ["ConduitCore"],
+            path: "fuzz/conduit-fuzz",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConduitCoreTests",
             dependencies: ["ConduitCore"],

@@ -9,5 +9,8 @@ echo "== swift build"
 swift build --build-tests
 echo "== swift test"
 swift test --skip-build
+echo "== fuzz corpus replay, then libFuzzer for 15 s (scripts/fuzz.sh for longer runs)"
+.build/debug/conduit-fuzz fuzz/corpus
+scripts/fuzz.sh 15
 echo "== interoperability (Python http-message-signatures, mcp; OpenAPI; compose)"
 .venv/bin/python -m pytest -q tests/interop

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzzes the parsers that face the network (signature fields, request bodies, path parameters)
+# with libFuzzer: `swift build -sanitize=fuzzer` into .build-fuzz/, then runs for SECONDS.
+#
+#   scripts/fuzz.sh [SECONDS] [--keep]
+#
+# SECONDS defaults to 60 (the test suite runs it for a few seconds). New inputs go to a scratch
+# directory; with --keep they are merged into the committed corpus (fuzz/corpus) afterwards.
+# A crash leaves its input as ./crash-<sha1> (replay: .build-fuzz/debug/conduit-fuzz crash-…) and
+# exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+keep="${2:-}"
+
+swift build --scratch-path .build-fuzz --product conduit-fuzz \
+  -Xswiftc -sanitize=fuzzer -Xswiftc -DCONDUIT_FUZZING -Xswiftc -use-ld=lld 2>&1 | grep -v "^\[" || true
+binary=.build-fuzz/debug/conduit-fuzz
+[ -x "$binary" ] || { echo "fuzz.sh: the fuzz build failed" >&2; exit 1; }
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+"$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$scratch" fuzz/corpus 2>&1 | tail -n 25
+status="${PIPESTATUS[0]}"
+if [ "$status" -ne 0 ]; then
+  echo "fuzz.sh: the fuzzer found a crash (exit $status)" >&2
+  exit "$status"
+fi
+if [ "$keep" = "--keep" ]; then
+  "$binary" -merge=1 fuzz/corpus "$scratch" >/dev/null 2>&1
+  echo "fuzz.sh: corpus merged into fuzz/corpus ($(ls fuzz/corpus | wc -l) inputs)"
+fi
+echo "fuzz.sh: ${seconds} s, no crash"
