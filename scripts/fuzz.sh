@@ -13,17 +13,24 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 keep="${2:-}"
 
-swift build --scratch-path .build-fuzz --product conduit-fuzz \
-  -Xswiftc -sanitize=fuzzer -Xswiftc -DCONDUIT_FUZZING -Xswiftc -use-ld=lld 2>&1 | grep -v "^\[" || true
+log="$(mktemp)"
+if ! swift build --scratch-path .build-fuzz --product conduit-fuzz \
+  -Xswiftc -sanitize=fuzzer -Xswiftc -DCONDUIT_FUZZING >"$log" 2>&1; then
+  grep -E "error" "$log" | head -n 20 >&2
+  rm -f "$log"
+  echo "fuzz.sh: the fuzz build failed" >&2
+  exit 1
+fi
+rm -f "$log"
 binary=.build-fuzz/debug/conduit-fuzz
-[ -x "$binary" ] || { echo "fuzz.sh: the fuzz build failed" >&2; exit 1; }
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  "$scratch" fuzz/corpus 2>&1 | tail -n 25
-status="${PIPESTATUS[0]}"
-if [ "$status" -ne 0 ]; then
+  "$scratch" fuzz/corpus >"$scratch.log" 2>&1 || status=$?
+grep -E "^(Done|stat::|==|SUMMARY)|ERROR|Fatal|crash" "$scratch.log" | head -n 40 || true
+rm -f "$scratch.log"
+if [ "${status:-0}" -ne 0 ]; then
   echo "fuzz.sh: the fuzzer found a crash (exit $status)" >&2
   exit "$status"
 fi
