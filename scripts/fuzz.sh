@@ -26,7 +26,8 @@ binary=.build-fuzz/debug/conduit-fuzz
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-"$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+# Swift's own crash reporter would take the signal before libFuzzer could save the input.
+SWIFT_BACKTRACE=enable=no "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   "$scratch" fuzz/corpus >"$scratch.log" 2>&1 || status=$?
 grep -E "^(Done|stat::|==|SUMMARY)|ERROR|Fatal|crash" "$scratch.log" | head -n 40 || true
 rm -f "$scratch.log"

@@ -64,6 +64,10 @@ public func buildApplication(
     if interrupted > 0 {
         logger.warning("marked \(interrupted) request(s) left running by a previous stop as failed (not run again)")
     }
+    if !PathMapper.kernelCheckAvailable {
+        logger.warning(
+            "openat2 is not available (Linux 5.6 or later is needed): paths are checked without the kernel's verdict, and actions with open: read|write cannot run")
+    }
     let broker = buildBroker(configuration: configuration, state: state, store: store, logger: logger)
     let router = buildRouter(configuration: configuration, broker: broker, startedAt: acceptingFrom)
     // Accepted nonces live in memory, so a request accepted by the previous process in this very

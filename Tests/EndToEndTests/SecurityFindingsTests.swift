@@ -87,6 +87,23 @@ struct SecurityFindingsTests {
         }
     }
 
+    @Test func aLinkPlantedUnderAPrependNameWhileARequestWaitsIsCaughtAtApproval() async throws {
+        try await Self.withServer { workspace, server in
+            let directory = workspace.file("data/workspace/d\u{0D4E}")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let queued = try await Self.submit(
+                ["action": "open-terminal", "path": "d\u{0D4E}/sub/../"], in: workspace, to: server)
+            #expect(queued.status == 202, "\(queued.json?.compactText ?? "")")
+            let id = try #require(queued.json?["id"]?.stringValue)
+            try FileManager.default.removeItem(atPath: directory)
+            _ = symlink("/", directory)
+            let approved = try await workspace.withClient(as: "user", server: server) { try await $0.approve(id: id) }
+            #expect(approved.json?["status"] == "failed", "\(approved.json?.compactText ?? "")")
+            #expect(approved.json?["reason"]?.stringValue?.hasPrefix("not run:") == true)
+            #expect(workspace.read("bin/opened.log").isEmpty)
+        }
+    }
+
     @Test func anInvisibleCharacterIsRefusedWithAClearError() async throws {
         try await Self.withServer { workspace, server in
             let response = try await Self.submit(["action": "print-file", "filename": "a\u{00AD}b.txt"], in: workspace, to: server)

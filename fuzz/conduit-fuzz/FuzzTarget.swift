@@ -93,12 +93,19 @@ final class Fixture: Sendable {
 
     /// Traps unless the kernel resolves `mapped.host` (or its nearest existing ancestor) inside a volume.
     func checkInside(_ mapped: MappedPath) {
-        var existing = mapped.host
-        while realpath(existing, nil) == nil, let slash = existing.lastIndex(of: "/"), existing != "/" {
-            existing = String(existing[..<slash])
-            if existing.isEmpty { existing = "/" }
+        // Bytes, as the kernel splits them: a String would join "/" and a following combining
+        // mark (U+064E) into one Character and walk up past the volume (the fuzzer found that).
+        var existing = Array(mapped.host.utf8)
+        func exists(_ path: [UInt8]) -> Bool {
+            guard let resolved = realpath(String(decoding: path, as: UTF8.self), nil) else { return false }
+            free(resolved)
+            return true
         }
-        guard let resolved = realpath(existing, nil) else { return }
+        while !exists(existing), let slash = existing.lastIndex(of: UInt8(ascii: "/")), existing != [UInt8(ascii: "/")] {
+            existing = Array(existing[..<slash])
+            if existing.isEmpty { existing = [UInt8(ascii: "/")] }
+        }
+        guard let resolved = realpath(String(decoding: existing, as: UTF8.self), nil) else { return }
         defer { free(resolved) }
         let physical = Array(String(cString: resolved).utf8)
         let inside = volumes.contains { volume in

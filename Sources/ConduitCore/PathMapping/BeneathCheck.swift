@@ -22,6 +22,17 @@ enum BeneathCheck {
         case unavailable
     }
 
+    /// Whether this kernel has `openat2` (Linux 5.6 and later, not blocked by a seccomp filter).
+    static let isAvailable: Bool = {
+        let root = open("/", conduit_o_path() | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { return false }
+        defer { close(root) }
+        let descriptor = conduit_open_beneath(root, ".", conduit_o_path(), 0, 0)
+        guard descriptor >= 0 else { return false }
+        close(descriptor)
+        return true
+    }()
+
     /// Looks up `relative` (no leading slash) below `root` without opening the file itself.
     static func verdict(for relative: [UInt8], beneath root: [UInt8]) -> Verdict {
         let rootDescriptor = open(SymlinkResolver.cString(root), conduit_o_path() | O_DIRECTORY | O_CLOEXEC)

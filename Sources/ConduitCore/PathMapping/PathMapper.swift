@@ -41,6 +41,10 @@ public struct PathMapper: Sendable {
         self.root = LexicalPath.normalize(root)
     }
 
+    /// Whether the kernel can be asked (`openat2`, Linux ≥ 5.6). Without it, mapping relies on the
+    /// byte-level prediction alone and parameters with `open:` cannot be opened (their actions fail).
+    public static var kernelCheckAvailable: Bool { BeneathCheck.isAvailable }
+
     /// The volumes a newcomer gets: `/workspace` and `/home/claude` under one host directory.
     public static func defaultVolumes(hostDirectory: String) -> [Volume] {
         [
