@@ -3,6 +3,7 @@ import json
 import os
 import pathlib
 import re
+import socket
 import subprocess
 import time
 
@@ -60,6 +61,13 @@ class RunningServer:
     def stop(self):
         self.process.terminate()
         assert self.process.wait(timeout=15) == 0, "ccc-server did not shut down gracefully"
+
+
+def free_port():
+    """A loopback port nobody listens on now (for a broker restarted on the same port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def start_broker(home, actions, port=0):

@@ -3,7 +3,6 @@ binary over stdio against a live broker, lists the tools and calls them."""
 import asyncio
 import contextlib
 import json
-import socket
 import threading
 
 import pytest
@@ -11,7 +10,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from broker_api import decide, record, wait_for_pending
-from conftest import BIN, make_home, start_broker, write_agent_actions
+from conftest import free_port, BIN, make_home, start_broker, write_agent_actions
 
 TIMEOUT = 60
 
@@ -182,12 +181,6 @@ def test_the_permission_prompt_tool_allows_denies_and_waits_for_a_person(agent_b
                                  "updatedInput": {"file_path": "/workspace/b.md", "content": "b"}}
     assert permission(edit) == {"behavior": "deny", "message": "Denied by user: use the scratch directory"}
     assert permission(broken)["behavior"] == "deny"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_it_keeps_working_across_a_broker_restart(tmp_path):

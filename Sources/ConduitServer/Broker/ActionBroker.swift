@@ -81,7 +81,7 @@ public struct ActionBroker: Sendable {
 
     /// Records a request refused as invalid (400): who, the action it named, the code and parameter.
     func auditRejection(_ error: RequestError, action named: String?, from submitter: String) async {
-        var detail: [String: JSONValue] = ["reason": .string(error.message)]
+        var detail: [String: JSONValue] = ["reason": .string(AuditField.cut(error.message, limit: 1024))]
         if let parameter = error.parameter { detail["parameter"] = .string(parameter) }
         let entry = AuditEntry(
             timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.rejected",
