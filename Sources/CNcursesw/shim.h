@@ -29,4 +29,16 @@ static inline int conduit_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int conduit_err(void) { return ERR; }
 static inline int conduit_setlocale_all(void) { return setlocale(LC_ALL, "") != 0; }
 
+/// The C library's wcwidth(3) — what ncurses places text by — under a UTF-8 locale whatever the
+/// process's locale is, so the view model measures as the terminal draws (−1: not printable).
+static inline int conduit_wcwidth(unsigned int value) {
+    static locale_t utf8 = (locale_t)0;
+    if (utf8 == (locale_t)0) utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (utf8 == (locale_t)0) return wcwidth((wchar_t)value);
+    locale_t previous = uselocale(utf8);
+    int width = wcwidth((wchar_t)value);
+    uselocale(previous);
+    return width;
+}
+
 #endif

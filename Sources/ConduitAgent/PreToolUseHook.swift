@@ -7,8 +7,8 @@ import ConduitCore
 /// anything but a decision (unreadable input, broker unreachable, a bad signature, no decision in
 /// time) is a ``HookFailure`` — the command exits 2, which blocks the call.
 public enum PreToolUseHook {
-    /// Reads the hook input: `tool_name` and `tool_input` are required, `session_id` is kept;
-    /// other fields (`cwd`, `transcript_path`, `permission_mode`, …) are ignored.
+    /// Reads the hook input: `tool_name` and `tool_input` are required, `session_id` and `cwd` are
+    /// kept; other fields (`transcript_path`, `permission_mode`, …) are ignored.
     public static func request(fromInput bytes: [UInt8]) throws(HookFailure) -> ToolUseRequest {
         let input: JSONValue
         do {
@@ -26,7 +26,8 @@ public enum PreToolUseHook {
         guard case .object(let toolInput)? = input["tool_input"] else {
             throw HookFailure("the hook input has no \"tool_input\" object")
         }
-        return ToolUseRequest(tool: tool, input: toolInput, session: input["session_id"]?.stringValue)
+        return ToolUseRequest(
+            tool: tool, input: toolInput, session: input["session_id"]?.stringValue, cwd: input["cwd"]?.stringValue)
     }
 
     /// The hook's answer for a decided request: allow when the broker accepted it, deny (with the

@@ -9,11 +9,14 @@ public struct ToolUseRequest: Sendable, Equatable {
     public var tool: String
     public var input: [String: JSONValue]
     public var session: String?
+    /// The directory the tool runs in (Claude Code's `cwd`), so the approver sees where `rm -r keys` runs.
+    public var cwd: String?
 
-    public init(tool: String, input: [String: JSONValue], session: String? = nil) {
+    public init(tool: String, input: [String: JSONValue], session: String? = nil, cwd: String? = nil) {
         self.tool = tool
         self.input = input
         self.session = session
+        self.cwd = cwd
     }
 
     /// The JSON body of `POST /v1/actions`.
@@ -22,6 +25,7 @@ public struct ToolUseRequest: Sendable, Equatable {
             "action": .string(Self.action), "tool": .string(tool), "input": .object(input),
         ]
         if let session, !session.isEmpty { members["session"] = .string(session) }
+        if let cwd, !cwd.isEmpty { members["cwd"] = .string(cwd) }
         return .object(members)
     }
 }

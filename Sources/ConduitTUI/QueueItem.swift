@@ -9,8 +9,30 @@ public struct QueueItem: Sendable, Equatable {
     public var submitter: String
     public var created: Date
     public var expires: Date?
-    /// Parameters by name, as text (strings unquoted, other values as JSON).
+    /// Parameters by name, as text (strings unquoted, other values as JSON), in reading order:
+    /// members of object parameters one level deep (`input.command`), decisive fields first
+    /// (see ``RequestField``).
     public var params: [(name: String, value: String)]
+
+    /// ``params`` as fields.
+    public var fields: [RequestField] { params.map { RequestField(name: $0.name, value: $0.value) } }
+
+    /// One line saying what the request does: `Bash: rm -r keys (in /workspace/p)` for a tool
+    /// call, else its most decisive value.
+    public var summary: String {
+        let fields = self.fields
+        let cwd = fields.first { $0.key == "cwd" }
+        let rest = fields.filter { $0.key != "cwd" && $0.key != "session" }
+        var text: String
+        if let tool = rest.first(where: { $0.name == "tool" }) {
+            let detail = rest.first { $0.name != "tool" }
+            text = TerminalText.sanitized(tool.value) + (detail.map { ": " + $0.displayValue } ?? "")
+        } else {
+            text = rest.first?.displayValue ?? ""
+        }
+        if let cwd { text += " (in " + TerminalText.sanitized(cwd.value) + ")" }
+        return text
+    }
 
     public init(
         id: String, action: String, description: String = "", submitter: String, created: Date, expires: Date? = nil,
@@ -31,13 +53,7 @@ public struct QueueItem: Sendable, Equatable {
             let submitter = record["submitter"]?.stringValue,
             let created = record["created"]?.stringValue.flatMap(Self.parseDate)
         else { return nil }
-        var params: [(name: String, value: String)] = []
-        if case .object(let members)? = record["params"] {
-            for name in members.keys.sorted() {
-                let value = members[name]!
-                params.append((name, value.plainText))
-            }
-        }
+        let params = RequestField.fields(of: record["params"]).map { (name: $0.name, value: $0.value) }
         self.init(
             id: id, action: action, description: record["description"]?.stringValue ?? "", submitter: submitter,
             created: created, expires: record["expires"]?.stringValue.flatMap(Self.parseDate), params: params)

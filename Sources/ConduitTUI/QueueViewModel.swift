@@ -21,7 +21,13 @@ public struct QueueViewModel: Sendable {
         case queue
         /// Recent decisions, newest first.
         case history
+        /// One request whole, every field wrapped, scrolled to `offset` (key `v`).
+        case request(id: String, offset: Int)
     }
+
+    /// How long decision keys wait after the highlighted request changed under the approver
+    /// (withdrawn, expired, decided elsewhere): a key pressed for the old one must not decide the new one.
+    public static let holdAfterChange: TimeInterval = 1
 
     public private(set) var mode: Mode = .queue
     /// Recent decisions, newest first (history view).
@@ -36,6 +42,11 @@ public struct QueueViewModel: Sendable {
     /// Index into ``items`` of the highlighted request.
     public private(set) var selected = 0
     public private(set) var prompt: Prompt?
+    /// Set when the request a deny or remember prompt is about is no longer pending: the prompt
+    /// stays open (what is typed stays text) and says so.
+    public private(set) var promptTargetGone = false
+    /// Until when decision keys are ignored, because the highlighted request changed.
+    public private(set) var decisionsHeldUntil: Date?
     public var connection: ConnectionState = .connecting
     /// The last outcome to tell the user (e.g. "approved 1a2b3c4d"), shown on the status line.
     public var message: String?
@@ -54,33 +65,53 @@ public struct QueueViewModel: Sendable {
     // MARK: Changes from the broker
 
     /// Replaces the list (a refresh), keeping the highlighted request if it is still there.
-    public mutating func replaceItems(_ newItems: [QueueItem]) {
+    public mutating func replaceItems(_ newItems: [QueueItem], now: Date = Date()) {
         let current = selectedItem?.id
         items = newItems.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         selected = current.flatMap { id in items.firstIndex { $0.id == id } } ?? min(selected, max(items.count - 1, 0))
+        noteSelectionChange(from: current, now: now)
+        if let target = promptTarget, !items.contains(where: { $0.id == target }) { promptTargetGone = true }
+    }
+
+    /// Holds decision keys when the highlighted request became another one without the approver
+    /// moving (not when the list was empty before).
+    private mutating func noteSelectionChange(from previous: String?, now: Date) {
+        guard let previous, let current = selectedItem?.id, current != previous else { return }
+        decisionsHeldUntil = now.addingTimeInterval(Self.holdAfterChange)
+    }
+
+    /// The request the open deny/remember prompt is about.
+    var promptTarget: String? {
+        switch prompt {
+        case .denyReason(let id, _)?, .rememberDuration(let id, _)?: id
+        default: nil
+        }
     }
 
     /// Applies one event of `/v1/events` (`kind` is its `event:` field, `record` the record it
     /// carries). Returns true when a new request arrived (the caller rings the bell).
     @discardableResult
-    public mutating func apply(kind: String, record: JSONValue) -> Bool {
+    public mutating func apply(kind: String, record: JSONValue, now: Date = Date()) -> Bool {
         guard let id = record["id"]?.stringValue else { return false }
         if kind == "queued", record["status"]?.stringValue == "pending", let item = QueueItem(record: record) {
             guard !items.contains(where: { $0.id == id }) else { return false }
-            replaceItems(items + [item])
+            replaceItems(items + [item], now: now)
             return true
         }
-        remove(id: id)
+        remove(id: id, now: now)
         return false
     }
 
-    /// Drops request `id` (decided, expired, canceled).
-    public mutating func remove(id: String) {
+    /// Drops request `id` (decided, expired, canceled). An open prompt about it stays open and
+    /// says it is gone; if it was highlighted, decision keys wait ``holdAfterChange``.
+    public mutating func remove(id: String, now: Date = Date()) {
         guard let index = items.firstIndex(where: { $0.id == id }) else { return }
+        let current = selectedItem?.id
         items.remove(at: index)
         if index < selected || selected >= items.count { selected = max(0, selected - 1) }
-        if case .denyReason(let promptID, _)? = prompt, promptID == id { prompt = nil }
-        if case .rememberDuration(let promptID, _)? = prompt, promptID == id { prompt = nil }
+        noteSelectionChange(from: current, now: now)
+        if promptTarget == id { promptTargetGone = true }
+        if case .request(let shown, _) = mode, shown == id { mode = .queue }
     }
 
     /// Shows `items` (newest first) in the history view.
@@ -92,10 +123,19 @@ public struct QueueViewModel: Sendable {
     // MARK: Keys
 
     /// What `key` does: moves, opens or edits a prompt, or returns a command to carry out.
-    public mutating func handle(_ key: QueueKey) -> QueueCommand? {
+    /// `now` decides whether decision keys are held (the highlighted request just changed).
+    public mutating func handle(_ key: QueueKey, now: Date = Date()) -> QueueCommand? {
         if prompt != nil { return handlePrompt(key) }
         if mode == .history { return handleHistory(key) }
+        if case .request = mode, let handled = handleRequestView(key) { return handled.command }
+        if [.character("y"), .character("n"), .character("a")].contains(key), let held = decisionsHeldUntil, now < held {
+            message = "the highlighted request changed — look again (y/n/a wait a second)"
+            return nil
+        }
         switch key {
+        case .character("v"), .enter:
+            guard let item = selectedItem else { return nil }
+            mode = .request(id: item.id, offset: 0)
         case .character("h"):
             mode = .history
             return .loadHistory(action: historyAction)
@@ -111,12 +151,36 @@ public struct QueueViewModel: Sendable {
         case .character("n"):
             guard let item = selectedItem else { return nil }
             prompt = .denyReason(id: item.id, text: "")
+            promptTargetGone = false
         case .character("a"):
             guard let item = selectedItem else { return nil }
             prompt = .rememberDuration(id: item.id, text: "")
+            promptTargetGone = false
         default: break
         }
         return nil
+    }
+
+    /// A key the whole-request view took (with the command it makes, if any).
+    private struct Handled {
+        var command: QueueCommand?
+    }
+
+    /// Keys of the whole-request view: scrolling and back. Decision keys (y, n, a) are not taken:
+    /// they decide the request shown, which is the highlighted one.
+    private mutating func handleRequestView(_ key: QueueKey) -> Handled? {
+        guard case .request(let id, let offset) = mode else { return nil }
+        switch key {
+        case .character("y"), .character("n"), .character("a"): return nil
+        case .character("q"), .character("Q"): return Handled(command: .quit)
+        case .character("v"), .escape, .character("h"), .enter: mode = .queue
+        case .character("j"), .down: mode = .request(id: id, offset: offset + 1)
+        case .character("k"), .up: mode = .request(id: id, offset: max(0, offset - 1))
+        case .character(" "): mode = .request(id: id, offset: offset + 10)
+        case .character("b"): mode = .request(id: id, offset: max(0, offset - 10))
+        default: break
+        }
+        return Handled(command: nil)
     }
 
     private mutating func handleHistory(_ key: QueueKey) -> QueueCommand? {
@@ -137,6 +201,7 @@ public struct QueueViewModel: Sendable {
         switch (prompt, key) {
         case (_, .escape):
             self.prompt = nil
+            promptTargetGone = false
             message = "canceled"
         case (.historyFilter(let text), .enter):
             self.prompt = nil
@@ -148,6 +213,10 @@ public struct QueueViewModel: Sendable {
         case (.historyFilter(let text), .character(let character)):
             guard text.count < 64 else { return nil }
             self.prompt = .historyFilter(text: text + String(character))
+        case (.denyReason(let id, _), .enter) where promptTargetGone, (.rememberDuration(let id, _), .enter) where promptTargetGone:
+            self.prompt = nil
+            promptTargetGone = false
+            message = "\(id.prefix(8)) is no longer pending: nothing was sent"
         case (.denyReason(let id, let text), .enter):
             self.prompt = nil
             let reason = text.trimmingCharacters(in: .whitespaces)
@@ -184,6 +253,9 @@ public struct QueueViewModel: Sendable {
                 + Array(repeating: ScreenRow([.normal(String(repeating: " ", count: width))]), count: height - 1)
         }
         if mode == .history { return renderHistory(width: width, height: height, now: now) }
+        if case .request(let id, let offset) = mode, let item = items.first(where: { $0.id == id }) {
+            return renderRequest(item, offset: offset, width: width, height: height, now: now)
+        }
         var rows: [ScreenRow] = []
         let count = items.count == 1 ? "1 pending" : "\(items.count) pending"
         let title = " Conduit queue — \(user) @ \(server)"
@@ -199,10 +271,44 @@ public struct QueueViewModel: Sendable {
             rows.append(ScreenRow(list[index].spans + [.dim("│")] + details[index].spans))
         }
 
+        rows.append(statusRow(width: width, now: now))
+        rows.append(bottomRow(width: width))
+        return rows
+    }
+
+    /// Connection state, the last message, and a warning while decision keys are held.
+    private func statusRow(width: Int, now: Date) -> ScreenRow {
         var status = connection.text
         if let message { status += "  ·  " + message }
-        rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
-        rows.append(bottomRow(width: width))
+        if let held = decisionsHeldUntil, now < held {
+            return ScreenRow([.reverse(TerminalText.fitted(" ⚠ the highlighted request changed — look again; y/n/a wait a second", to: width))])
+        }
+        return ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))])
+    }
+
+    /// One request whole: every field wrapped, nothing cut, scrolled by `offset` rows.
+    private func renderRequest(_ item: QueueItem, offset: Int, width: Int, height: Int, now: Date) -> [ScreenRow] {
+        var rows: [ScreenRow] = []
+        let title = " Request \(item.shortID) — \(item.action) — the whole request"
+        rows.append(ScreenRow([.reverse(TerminalText.fitted(TerminalText.sanitized(title), to: width))]))
+        let body = detailLines(item, width: width, now: now, whole: true)
+        let bodyHeight = height - 3
+        let first = max(0, min(offset, body.count - bodyHeight))
+        var shown = Array(body.dropFirst(first).prefix(bodyHeight))
+        if first + bodyHeight < body.count, !shown.isEmpty {
+            shown[shown.count - 1] = ScreenRow([.reverse(TerminalText.fitted(" ↓ \(body.count - first - bodyHeight + 1) more rows: j, space", to: width))])
+        }
+        if first > 0, !shown.isEmpty {
+            shown[0] = ScreenRow([.reverse(TerminalText.fitted(" ↑ \(first + 1) rows above: k, b", to: width))])
+        }
+        rows += Self.padded(shown, width: width, height: bodyHeight)
+        rows.append(statusRow(width: width, now: now))
+        if prompt != nil {
+            rows.append(bottomRow(width: width))
+        } else {
+            let help = " y approve  n deny  a approve+remember  j/k/space/b scroll  v/Esc back  q quit"
+            rows.append(ScreenRow([.reverse(TerminalText.fitted(help, to: width))]))
+        }
         return rows
     }
 
@@ -251,8 +357,8 @@ public struct QueueViewModel: Sendable {
         } else {
             let header = Self.listLine(id: "ID", action: "ACTION", submitter: "FROM", age: "AGE", width: width)
             rows.append(ScreenRow([.bold(header)]))
-            // Keep the highlighted row on screen.
-            let visible = height - 1
+            // Two rows a request: who and when, then what it does. Keep the highlighted one on screen.
+            let visible = max(1, (height - 1) / 2)
             let first = max(0, min(selected - visible + 1, items.count - visible))
             for index in first..<min(items.count, first + visible) {
                 let item = items[index]
@@ -260,7 +366,9 @@ public struct QueueViewModel: Sendable {
                 let line = Self.listLine(
                     id: item.shortID, action: TerminalText.sanitized(item.action),
                     submitter: TerminalText.sanitized(item.submitter), age: age, width: width)
+                let summary = TerminalText.fitted("   " + item.summary, to: width)
                 rows.append(ScreenRow([index == selected ? .reverse(line) : .normal(line)]))
+                rows.append(ScreenRow([index == selected ? .reverse(summary) : .dim(summary)]))
             }
         }
         return Self.padded(rows, width: width, height: height)
@@ -281,52 +389,67 @@ public struct QueueViewModel: Sendable {
     }
 
     private func detailRows(width: Int, height: Int, now: Date) -> [ScreenRow] {
+        guard let item = selectedItem else {
+            return Self.padded([ScreenRow([.normal(TerminalText.fitted(" Nothing to decide.", to: width))])], width: width, height: height)
+        }
+        var rows = detailLines(item, width: width, now: now, whole: false)
+        if rows.count > height {
+            rows = Array(rows.prefix(height - 1))
+                + [ScreenRow([.reverse(TerminalText.fitted(" … more — v shows the whole request", to: width))])]
+        }
+        return Self.padded(rows, width: width, height: height)
+    }
+
+    /// A request's details: who and when, then its fields in reading order (``RequestField``).
+    /// Decisive fields (tool, command, file, URL, directory) are wrapped whole; the others take one
+    /// line each, cut with `…`, unless `whole` (the request view), where nothing is cut.
+    func detailLines(_ item: QueueItem, width: Int, now: Date, whole: Bool) -> [ScreenRow] {
         var rows: [ScreenRow] = []
         let inner = max(1, width - 2)
-        func add(_ label: String, _ value: String) {
+        func add(_ label: String, _ shownValue: String, wrap: Bool = true) {
             let labelText = label + ": "
-            let lines = TerminalText.wrapped(TerminalText.sanitized(value), to: max(1, inner - TerminalText.width(of: labelText)))
+            let room = max(1, inner - TerminalText.width(of: labelText))
+            let lines = wrap ? TerminalText.wrapped(shownValue, to: room) : [TerminalText.truncated(shownValue, to: room)]
             for (index, line) in lines.enumerated() {
                 let prefix = index == 0 ? labelText : String(repeating: " ", count: TerminalText.width(of: labelText))
-                rows.append(ScreenRow([.bold(" " + prefix), .normal(TerminalText.fitted(line, to: width - 1 - TerminalText.width(of: prefix)))]))
+                // A pane narrower than its label cuts the label too: no row may pass its width.
+                let labelSpan = TerminalText.truncated(" " + prefix, to: width)
+                let rest = max(0, width - TerminalText.width(of: labelSpan))
+                rows.append(ScreenRow([.bold(labelSpan), .normal(TerminalText.fitted(line, to: rest))]))
             }
         }
-        guard let item = selectedItem else {
-            rows.append(ScreenRow([.normal(TerminalText.fitted(" Nothing to decide.", to: width))]))
-            return Self.padded(rows, width: width, height: height)
-        }
-        add("Action", item.action)
-        add("ID", item.id)
-        add("Submitter", item.submitter)
+        add("Action", TerminalText.sanitized(item.action))
+        add("ID", TerminalText.sanitized(item.id))
+        add("Submitter", TerminalText.sanitized(item.submitter))
         add("Created", Self.format(item.created) + " (" + DurationText.short(Int(now.timeIntervalSince(item.created))) + " ago)")
         if let expires = item.expires {
             let left = Int(expires.timeIntervalSince(now).rounded(.down))
             add("Expires in", left > 0 ? DurationText.short(left) : "now")
         }
-        if !item.description.isEmpty { add("Description", item.description) }
+        if !item.description.isEmpty { add("Description", TerminalText.sanitized(item.description)) }
         if item.params.isEmpty {
             add("Parameters", "none")
         } else {
             rows.append(ScreenRow([.bold(TerminalText.fitted(" Parameters:", to: width))]))
-            for param in item.params {
-                let label = "  " + TerminalText.sanitized(param.name)
-                add(label, param.value)
+            for field in item.fields {
+                add("  " + TerminalText.sanitized(field.name), field.displayValue, wrap: whole || field.isDecisive)
             }
         }
-        if rows.count > height {
-            rows = Array(rows.prefix(height - 1)) + [ScreenRow([.dim(TerminalText.fitted(" … (enlarge the terminal to see all)", to: width))])]
-        }
-        return Self.padded(rows, width: width, height: height)
+        return rows
     }
 
     private func bottomRow(width: Int) -> ScreenRow {
         switch prompt {
+        case .denyReason(let id, let text)? where promptTargetGone, .rememberDuration(let id, let text)? where promptTargetGone:
+            return Self.promptRow(
+                "\(id.prefix(8)) is no longer pending (withdrawn, expired or decided) — Enter/Esc close, nothing is sent> ",
+                text, width: width)
         case .denyReason(let id, let text)?:
             return Self.promptRow("Deny \(id.prefix(8)): reason (optional; Enter sends, Esc cancels)> ", text, width: width)
         case .rememberDuration(let id, let text)?:
             return Self.promptRow("Approve \(id.prefix(8)) and remember for (15m, 2h, 7d; Esc cancels)> ", text, width: width)
         case nil, .historyFilter?:
-            let help = " y approve  n deny  a approve+remember  j/k move  h history  r refresh  q quit"
+            let help = " y approve  n deny  a approve+remember  v view whole  j/k move  h history  r refresh  q quit"
             return ScreenRow([.reverse(TerminalText.fitted(help, to: width))])
         }
     }

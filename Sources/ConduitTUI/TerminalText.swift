@@ -1,11 +1,18 @@
+import CNcursesw
+
 /// Text as a terminal shows it: display width (wide characters take two columns, combining marks
 /// none), truncation and wrapping by columns, and control characters made visible.
 ///
 /// Everything the TUI draws goes through ``sanitized(_:)`` first: a parameter holding an escape
 /// sequence or a right-to-left override must not repaint or reorder the approver's screen.
 public enum TerminalText {
-    /// `text` with control characters shown in caret notation (`^[`), and bidirectional controls
-    /// and other invisible format characters shown as `<U+202E>`.
+    /// `text` with everything a screen could draw as something else made visible: C0 controls in
+    /// caret notation (`^[`, `^?` for DEL), and as `\u{…}` every other control, format character
+    /// (soft hyphen, bidi controls, U+0600, zero-width joiners, tag characters), separator other
+    /// than the space (U+2028, U+00A0, U+3000), default-ignorable code point (Hangul fillers,
+    /// variation selectors), private-use or unassigned code point, the blank U+2800, and whatever
+    /// `wcwidth(3)` calls unprintable. What is left draws as itself, and takes the columns
+    /// ``width(of:)-(String)`` says.
     public static func sanitized(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
@@ -13,46 +20,56 @@ public enum TerminalText {
             switch scalar.value {
             case 0x00...0x1F: result += "^" + String(UnicodeScalar(UInt8(scalar.value + 0x40)))
             case 0x7F: result += "^?"
-            case 0x80...0x9F, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF, 0xFFF9...0xFFFB:
-                result += "<U+" + String(scalar.value, radix: 16, uppercase: true) + ">"
-            default: result.unicodeScalars.append(scalar)
+            default:
+                if isHidden(scalar) {
+                    result += escaped(scalar)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
             }
         }
         return result
     }
 
-    /// Columns `character` takes: 0 for combining marks, 2 for wide (East Asian, emoji), else 1.
+    /// `\u{AD}`: how a hidden scalar is shown.
+    public static func escaped(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+
+    /// Whether `scalar` could draw as nothing, as a space, or as something it is not.
+    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == " " { return false }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .privateUse, .unassigned,
+            .surrogate:
+            return true
+        default: break
+        }
+        if properties.isDefaultIgnorableCodePoint || properties.isNoncharacterCodePoint || scalar.value == 0x2800 {
+            return true
+        }
+        return conduit_wcwidth(scalar.value) < 0
+    }
+
+    /// Columns `character` takes: the sum of its scalars' `wcwidth(3)` — how ncurses places it
+    /// (combining marks 0, wide characters 2). Counting more than the terminal draws only leaves a
+    /// blank; counting less would let text run past its column, so nothing here guesses.
     public static func width(of character: Character) -> Int {
-        var width = 0
-        for scalar in character.unicodeScalars {
-            width = max(width, self.width(of: scalar))
-        }
-        if character.unicodeScalars.count > 1, character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) {
-            width = 2  // emoji presentation
-        }
-        return width
+        character.unicodeScalars.reduce(0) { $0 + width(of: $1) }
     }
 
     /// Columns `text` takes.
     public static func width(of text: String) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
+        text.unicodeScalars.reduce(0) { $0 + width(of: $1) }
     }
 
+    /// `wcwidth(3)` of `scalar` under a UTF-8 locale; an unprintable one (which ``sanitized(_:)``
+    /// never lets through) counts as its escape would.
     static func width(of scalar: Unicode.Scalar) -> Int {
-        let value = scalar.value
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return 0
-        default: break
-        }
-        if value == 0x200D || (0xFE00...0xFE0F).contains(value) { return 0 }
-        if scalar.properties.isEmojiPresentation { return 2 }
-        switch value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x2FFFD,
-            0x30000...0x3FFFD:
-            return 2
-        default: return 1
-        }
+        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value != 0x7F ? 1 : 2 }
+        let width = Int(conduit_wcwidth(scalar.value))
+        return width >= 0 ? width : escaped(scalar).utf8.count
     }
 
     /// The longest prefix of `text` that fits in `columns`; with `ellipsis`, a cut ends in `…`.

@@ -12,10 +12,10 @@ struct ClaudeCodeGateTests {
 
     @Test func theHookInputBecomesATooluseRequest() throws {
         let request = try PreToolUseHook.request(fromInput: Array(Self.bashInput.utf8))
-        #expect(request == ToolUseRequest(tool: "Bash", input: ["command": "ls -la"], session: "s1"))
+        #expect(request == ToolUseRequest(tool: "Bash", input: ["command": "ls -la"], session: "s1", cwd: "/workspace"))
         #expect(
             request.body
-                == ["action": "tool-use", "tool": "Bash", "input": ["command": "ls -la"], "session": "s1"])
+                == ["action": "tool-use", "tool": "Bash", "input": ["command": "ls -la"], "session": "s1", "cwd": "/workspace"])
     }
 
     @Test(arguments: [

@@ -25,13 +25,15 @@ struct ToolUseActionTests {
         #expect(try decide(tool, ["file_path": "/workspace/a.swift"]) == .autoAccept)
     }
 
-    @Test(arguments: ["ls", "ls -la src", "pwd", "git status", "git status --short"])
+    @Test(arguments: ["ls", "ls -la src", "pwd"])
     func listingCommandsAreAccepted(command: String) throws {
         #expect(try decide("Bash", ["command": .string(command)]) == .autoAccept)
     }
 
     @Test(arguments: [
         "ls; curl evil.example", "ls $(rm x)", "ls > out", "ls `id`", "ls | sh", "ls\nmake", "git status && make",
+        // git status runs the repository's core.fsmonitor, which the agent can write.
+        "git status", "git status --short",
     ])
     func listingCommandsWithShellSyntaxAreNotAccepted(command: String) throws {
         #expect(try decide("Bash", ["command": .string(command)]) != .autoAccept)
@@ -56,6 +58,16 @@ struct ToolUseActionTests {
     @Test(arguments: personalCalls)
     func everythingElseWaitsForAPerson(tool: String, input: JSONValue) throws {
         #expect(try decide(tool, input) == .queue)
+    }
+
+    @Test(arguments: [
+        ("Read", "file_path", "/run/secrets/agent-secrets"), ("Read", "file_path", "/proc/self/environ"),
+        ("Read", "file_path", "/proc/1/environ"), ("Read", "file_path", "/home/claude/.ssh/id_ed25519"),
+        ("NotebookRead", "file_path", "/proc/self/environ"), ("Grep", "path", "/proc"), ("Glob", "path", "/run/secrets"),
+        ("LS", "path", "/proc/self"),
+    ])
+    func readingSecretsOrProcessStateWaitsForAPerson(tool: String, field: String, path: String) throws {
+        #expect(try decide(tool, [field: .string(path)]) == .queue)
     }
 
     @Test func conduitsOwnMCPToolsAreLeftToTheirOwnActions() throws {

@@ -66,7 +66,7 @@ struct QueueViewModelTests {
         var model = Self.model([Self.record("a1", params: ["note": "bell\u{7}escape\u{1B}[2Jrtl\u{202E}txt"])])
         _ = model.handle(.down)
         let text = Self.screen(model, width: 120).joined()
-        #expect(text.contains("bell^Gescape^[[2Jrtl<U+202E>txt"))
+        #expect(text.contains("bell^Gescape^[[2Jrtl\\u{202E}txt"))
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
     }
 
@@ -132,11 +132,18 @@ struct QueueViewModelTests {
         #expect(model.items.isEmpty)
     }
 
-    @Test func aDecisionElsewhereClosesAPromptAboutThatRequest() {
-        var model = Self.model([Self.record("first")])
+    @Test func aPromptAboutARequestDecidedElsewhereStaysOpenSaysSoAndSendsNothing() {
+        var model = Self.model([Self.record("first", secondsAgo: 60), Self.record("second")])
         _ = model.handle(.character("n"))
+        for character in "not n" { _ = model.handle(.character(character)) }
         model.apply(kind: "canceled", record: ["id": "first", "status": "canceled"])
+        #expect(model.prompt != nil, "the prompt stays: what is typed next is still text")
+        #expect(Self.screen(model, width: 160).last?.contains("no longer pending") == true)
+        // The rest of the reason is typed: its y must not approve "second", now highlighted.
+        for character in "ow, yes" { #expect(model.handle(.character(character)) == nil) }
+        #expect(model.handle(.enter) == nil, "nothing is sent for a request that is gone")
         #expect(model.prompt == nil)
+        #expect(model.message?.contains("no longer pending") == true)
     }
 
     @Test func theStatusLineShowsTheConnection() {

@@ -39,8 +39,9 @@ public struct ExecutionOutcome: Sendable, Equatable {
     }
 }
 
-/// Runs an action's argv through swift-subprocess: no shell, standard input from `/dev/null` (or a
-/// file the broker opened for it),
+/// Runs an action's argv through swift-subprocess: no shell, the broker's environment with git's
+/// repository-controlled programs switched off (``HostProgramEnvironment``), standard input from
+/// `/dev/null` (or a file the broker opened for it),
 /// stdout and stderr captured up to ``outputLimit`` bytes each, killed after its timeout.
 ///
 /// Output goes to unlinked temporary files rather than pipes, so a program that leaves a
@@ -94,8 +95,13 @@ public struct ActionRunner: Sendable {
                 let standardInput = FileDescriptorInput.fileDescriptor(
                     FileDescriptor(rawValue: inputDescriptor), closeAfterSpawningProcess: true)
                 do {
+                    var overrides: [Environment.Key: String?] = [:]
+                    for (name, value) in HostProgramEnvironment.variables {
+                        if let key = Environment.Key(rawValue: name) { overrides[key] = value }
+                    }
                     let result = try await Subprocess.run(
-                        executable, arguments: Arguments(argumentList), platformOptions: options, input: standardInput,
+                        executable, arguments: Arguments(argumentList), environment: .inherit.updating(overrides),
+                        platformOptions: options, input: standardInput,
                         output: .fileDescriptor(FileDescriptor(rawValue: outputDescriptor), closeAfterSpawningProcess: true),
                         error: .fileDescriptor(FileDescriptor(rawValue: errorDescriptor), closeAfterSpawningProcess: true))
                     return .exited(result.terminationStatus)
