@@ -22,11 +22,16 @@ public struct ActionRecord: Sendable, Equatable {
     public var result: JSONValue?
     public var finished: Date?
 
+    /// The ``ActionDefinition/fingerprint`` of the action the request was submitted under (not
+    /// part of the wire format).
+    public var actionFingerprint: String?
+
     public init(
         id: String, action: String, description: String = "", submitter: String, params: [String: JSONValue],
         status: ActionStatus, created: Date, expires: Date? = nil, decision: ActionDecision? = nil,
-        reason: String? = nil, result: JSONValue? = nil, finished: Date? = nil
+        reason: String? = nil, result: JSONValue? = nil, finished: Date? = nil, actionFingerprint: String? = nil
     ) {
+        self.actionFingerprint = actionFingerprint
         self.id = id
         self.action = action
         self.description = description

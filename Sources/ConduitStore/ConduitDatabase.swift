@@ -101,6 +101,11 @@ public struct ConduitDatabase: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
                     """)
         }
+        // Which version of its action a request was queued under (issue 11: approval refuses a
+        // request whose action was changed and reloaded since, so what runs is what was shown).
+        migrator.registerMigration("v3: action fingerprint of each record") { db in
+            try db.alter(table: "action_record") { table in table.add(column: "actionFingerprint", .text) }
+        }
         return migrator
     }
 }

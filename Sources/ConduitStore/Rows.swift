@@ -22,8 +22,10 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
     var reason: String?
     var result: String?
     var finished: Double?
+    var actionFingerprint: String?
 
     init(_ record: ActionRecord) {
+        actionFingerprint = record.actionFingerprint
         id = record.id
         action = record.action
         description = record.description
@@ -48,12 +50,12 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO action_record (id, action, description, submitter, params, status, created, \
-                expires, decisionKind, decidedBy, approver, grantID, decided, reason, result, finished) \
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                expires, decisionKind, decidedBy, approver, grantID, decided, reason, result, finished, \
+                actionFingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let values: [(any DatabaseValueConvertible)?] = [
             id, action, description, submitter, params, status, created, expires, decisionKind, decidedBy, approver,
-            grantID, decided, reason, result, finished,
+            grantID, decided, reason, result, finished, actionFingerprint,
         ]
         try statement.execute(arguments: StatementArguments(values))
     }
@@ -70,7 +72,7 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
             status: ActionStatus(rawValue: status) ?? .failed, created: Date(timeIntervalSince1970: created),
             expires: expires.map(Date.init(timeIntervalSince1970:)), decision: decision, reason: reason,
             result: result.flatMap { try? JSONValue.parse(Array($0.utf8)) },
-            finished: finished.map(Date.init(timeIntervalSince1970:)))
+            finished: finished.map(Date.init(timeIntervalSince1970:)), actionFingerprint: actionFingerprint)
     }
 
     static func object(_ text: String) -> [String: JSONValue] {

@@ -158,7 +158,11 @@ public final class QueueApp: Sendable {
                 approve
                 ? try await client.approve(id: id, reason: reason, remember: remember)
                 : try await client.deny(id: id, reason: reason)
-            if response.status == 200 {
+            if response.status == 200, approve, response.json?["status"]?.stringValue == "denied" {
+                // Decided again at approval: the action changed, or a rule loaded since denies it.
+                post(.decided(id: id))
+                post(.message("\(short) NOT approved: \(response.json?["reason"]?.stringValue ?? "denied")"))
+            } else if response.status == 200 {
                 post(.decided(id: id))
                 let remembered = remember.map { " (remembered for \(DurationText.short($0)))" } ?? ""
                 post(.message(approve ? "approved \(short)\(remembered)" : "denied \(short)"))

@@ -15,6 +15,9 @@ public struct ActionDefinition: Sendable {
     public var expires: Int?
     /// Set for actions the server answers itself (`list-actions`).
     public var builtin: Builtin?
+    /// Identifies this version of the action (a hash of its file): a request queued under one
+    /// version is not approved under another (see `ActionBroker.approve`).
+    public var fingerprint: String = ""
 
     /// Actions implemented by the server rather than by a command.
     public enum Builtin: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Yams
 
 /// Reads one action file (YAML) into an ``ActionDefinition``, naming the field at fault on error.
@@ -73,9 +75,11 @@ public struct ActionFileParser: Sendable {
             }
             expires = seconds
         }
-        return ActionDefinition(
+        var action = ActionDefinition(
             name: name, description: description, params: params, policy: policy, rules: rules, run: run,
             timeout: timeout, expires: expires)
+        action.fingerprint = SHA256.hash(data: Array(yaml.utf8)).map { String(format: "%02x", $0) }.joined()
+        return action
     }
 
     private func parseParams(_ value: Any?, fail: (String, String) -> ActionCatalogError) throws(ActionCatalogError)

@@ -39,6 +39,13 @@ public enum ParameterValue: Sendable, Equatable {
         }
     }
 
+    /// The value with a path in its *resolved* container form: what a remembered grant is keyed
+    /// by, so a grant for `proj` stops applying once `proj` is a link to somewhere else.
+    public var resolvedJSON: JSONValue {
+        if case .path(let mapped) = self { return .string(mapped.resolvedContainer) }
+        return json
+    }
+
     /// The texts rules match against at `fieldPath` inside an object value: a string member as
     /// itself, a number or boolean as JSON text, an array or object as compact JSON. `nil` when the
     /// path leads nowhere (a missing member, or a path into a value that is not an object), so a

@@ -51,7 +51,8 @@ public struct ActionBroker: Sendable {
         let now = Date()
         var record = ActionRecord(
             id: UUID().uuidString.lowercased(), action: action.name, description: action.description,
-            submitter: submitter, params: values.mapValues(\.json), status: .pending, created: now)
+            submitter: submitter, params: values.mapValues(\.json), status: .pending, created: now,
+            actionFingerprint: action.fingerprint)
         let explanation = decision.explanation(action: action.name)
         let kind: ActionDecision.Kind = if case .rule = decision.source { .rule } else { .policy }
         switch decision.policy {
@@ -65,7 +66,7 @@ public struct ActionBroker: Sendable {
             record.decision = ActionDecision(kind: kind, by: explanation, at: now)
             record = try await execute(action, values: values, record: record, catalog: snapshot.catalog)
         case .queue:
-            if let grant = try await applicableGrant(for: record, secrets: snapshot.secrets) {
+            if let grant = try await applicableGrant(for: record, values: values, secrets: snapshot.secrets) {
                 record.decision = ActionDecision(
                     kind: .grant, by: "grant \(grant.id) from \(grant.approver)", approver: grant.approver,
                     grantID: grant.id, at: now)
@@ -105,10 +106,15 @@ public struct ActionBroker: Sendable {
         }
     }
 
-    /// The newest active grant that matches `record` and whose approver may still decide for its submitter.
-    private func applicableGrant(for record: ActionRecord, secrets: Secrets) async throws -> Grant? {
-        try await store.activeGrants(submitter: record.submitter, action: record.action, params: record.params)
-            .first { secrets.canApprove($0.approver, submitter: record.submitter) }
+    /// The newest active grant that matches `record` — its paths as they resolve now — and whose
+    /// approver may still decide for its submitter.
+    private func applicableGrant(for record: ActionRecord, values: [String: ParameterValue], secrets: Secrets)
+        async throws -> Grant?
+    {
+        try await store.activeGrants(
+            submitter: record.submitter, action: record.action, params: values.mapValues(\.resolvedJSON)
+        )
+        .first { secrets.canApprove($0.approver, submitter: record.submitter) }
     }
 
     /// Runs an accepted request to its end, storing `running` first and the outcome last.
@@ -222,10 +228,26 @@ public struct ActionBroker: Sendable {
             throw DecisionError.invalid("\"remember\" must be a whole number of seconds from 1 to \(ActionDefinition.longestExpiry)")
         }
         let now = Date()
+        // Decided again against what is loaded now: the action must be the version the request was
+        // queued (and shown) under, and no rule loaded since may deny it.
+        let action = snapshot.catalog[current.action]
+        let values = action.flatMap { action in
+            try? validator.validate(ActionRequest(action: current.action, arguments: current.params), against: action)
+        }
+        if let refusal = Self.refusalAtApproval(of: current, action: action, values: values) {
+            let transition = try await store.transition(id: id, from: .pending, now: now, events: [.decided]) { record in
+                record.status = .denied
+                record.decision = ActionDecision(kind: refusal.kind, by: refusal.by, at: now)
+                record.reason = refusal.reason
+                record.finished = now
+            }
+            guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
+            return record
+        }
         let grant = remember.map { seconds in
             Grant(
                 id: UUID().uuidString.lowercased(), approver: approver, submitter: current.submitter,
-                action: current.action, params: current.params, created: now,
+                action: current.action, params: values?.mapValues(\.resolvedJSON) ?? current.params, created: now,
                 expires: now.addingTimeInterval(TimeInterval(seconds)), sourceRequest: id)
         }
         let runsCommand = snapshot.catalog[current.action]?.run != nil
@@ -240,6 +262,26 @@ public struct ActionBroker: Sendable {
         guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
         metrics.timeToDecision(now.timeIntervalSince(record.created))
         return try await start(record, catalog: snapshot.catalog)
+    }
+
+    /// Why an approval must not run `record` after all: its action was changed and reloaded since it
+    /// was queued (the approver saw the old one), or a rule loaded since denies it now.
+    static func refusalAtApproval(of record: ActionRecord, action: ActionDefinition?, values: [String: ParameterValue]?)
+        -> (kind: ActionDecision.Kind, by: String, reason: String)?
+    {
+        guard let action else { return nil }  // start() fails it: the action is gone
+        if let queuedUnder = record.actionFingerprint, queuedUnder != action.fingerprint {
+            return (
+                .policy, "a changed action \(action.name)",
+                "denied: the action \(action.name) was changed and reloaded after this request was queued, so what "
+                    + "the approver was shown is not what would run; submit it again"
+            )
+        }
+        guard let values else { return nil }  // start() fails it with the reason
+        let decision = PolicyEvaluator.decide(action, parameters: values)
+        guard decision.policy == .autoDeny else { return nil }
+        let explanation = decision.explanation(action: action.name)
+        return (.rule, explanation, "denied by \(explanation) (loaded after the request was queued)")
     }
 
     /// Re-validates an approved request's parameters now (paths mapped again: a symbolic link planted
