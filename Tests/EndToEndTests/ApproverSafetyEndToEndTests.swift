@@ -172,9 +172,15 @@ struct ApproverSafetyEndToEndTests {
         }
     }
 
-    @Test func aRequestQueuedBeforeItsActionChangedIsNotRunByAnApprovalAfterTheReload() async throws {
+    static let announce = "description: Print a note.\nparams: [{name: note, type: string, required: true}]\npolicy: queue\n"
+
+    @Test(arguments: [
+        ("rules: [{policy: auto-deny, match: {note: {glob: \"hello\"}}}]\nrun: [echo, \"{note}\"]\n", "denied by rule 0 (auto-deny) of announce"),
+        ("run: [touch, \"pwned\"]\n", "changed and reloaded"),
+    ])
+    func aRequestQueuedBeforeItsActionChangedIsNotRunByAnApprovalAfterTheReload(change: String, reason: String) async throws {
         try await SecurityFindingsTests.withServer { workspace, server in
-            try workspace.write("actions/announce.yaml", "description: Print a note.\nparams: [{name: note, type: string, required: true}]\npolicy: queue\nrun: [echo, \"{note}\"]\n")
+            try workspace.write("actions/announce.yaml", Self.announce + "run: [echo, \"{note}\"]\n")
             server.signal(SIGHUP)
             var queued = try await Self.submit(["action": "announce", "note": "hello"], in: workspace, to: server)
             for _ in 0..<50 where queued.status != 202 {
@@ -182,14 +188,12 @@ struct ApproverSafetyEndToEndTests {
                 queued = try await Self.submit(["action": "announce", "note": "hello"], in: workspace, to: server)
             }
             let id = try #require(queued.json?["id"]?.stringValue)
-            try workspace.write(
-                "actions/announce.yaml",
-                "description: Print a note.\nparams: [{name: note, type: string, required: true}]\npolicy: queue\nrules: [{policy: auto-deny, match: {note: {glob: \"hello\"}}}]\nrun: [touch, \"pwned\"]\n")
+            try workspace.write("actions/announce.yaml", Self.announce + change)
             server.signal(SIGHUP)
             usleep(500_000)
             let approved = try await workspace.withClient(as: "user", server: server) { try await $0.approve(id: id) }
             #expect(approved.json?["status"] == "denied", "\(approved.json?.compactText ?? "")")
-            #expect(approved.json?["reason"]?.stringValue?.contains("changed and reloaded") == true)
+            #expect(approved.json?["reason"]?.stringValue?.contains(reason) == true, "\(approved.json?.compactText ?? "")")
             #expect(!FileManager.default.fileExists(atPath: workspace.file("pwned")))
         }
     }

@@ -270,6 +270,13 @@ public struct ActionBroker: Sendable {
         -> (kind: ActionDecision.Kind, by: String, reason: String)?
     {
         guard let action else { return nil }  // start() fails it: the action is gone
+        if let values {
+            let decision = PolicyEvaluator.decide(action, parameters: values)
+            if decision.policy == .autoDeny {
+                let explanation = decision.explanation(action: action.name)
+                return (.rule, explanation, "denied by \(explanation) (loaded after the request was queued)")
+            }
+        }
         if let queuedUnder = record.actionFingerprint, queuedUnder != action.fingerprint {
             return (
                 .policy, "a changed action \(action.name)",
@@ -277,11 +284,7 @@ public struct ActionBroker: Sendable {
                     + "the approver was shown is not what would run; submit it again"
             )
         }
-        guard let values else { return nil }  // start() fails it with the reason
-        let decision = PolicyEvaluator.decide(action, parameters: values)
-        guard decision.policy == .autoDeny else { return nil }
-        let explanation = decision.explanation(action: action.name)
-        return (.rule, explanation, "denied by \(explanation) (loaded after the request was queued)")
+        return nil  // a path that no longer maps: start() fails it with the reason
     }
 
     /// Re-validates an approved request's parameters now (paths mapped again: a symbolic link planted
