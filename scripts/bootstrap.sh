@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: SQLite and ncursesw headers (the build links both), tmux (drives ccc-queue in the
-# tests), Python (for the independent test peers), curl (for the README's health check).
+# tests), faketime (steps the broker's wall clock in a test), Python (for the independent test
+# peers), curl (for the README's health check).
 needed=()
-for package in libsqlite3-dev libncurses-dev tmux; do
+for package in libsqlite3-dev libncurses-dev tmux faketime; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || needed+=("$package")
 done
 command -v python3 >/dev/null 2>&1 || needed+=(python3)

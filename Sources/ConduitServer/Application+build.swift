@@ -17,7 +17,8 @@ public func buildBroker(
 
 /// Builds the broker's router, so tests exercise exactly what `ccc-server` serves.
 public func buildRouter(
-    configuration: ServerConfiguration, broker: ActionBroker, startedAt: Int64 = Int64(Date().timeIntervalSince1970)
+    configuration: ServerConfiguration, broker: ActionBroker, startedAt: Int64 = Int64(Date().timeIntervalSince1970),
+    start: ServerStart? = nil
 ) -> Router<ConduitRequestContext> {
     let router = Router(context: ConduitRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
@@ -35,8 +36,9 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: broker.metrics.exposition())))
     }
-    let authenticator = RequestAuthenticator(
-        maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)
+    let authenticator =
+        start.map { RequestAuthenticator(maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, start: $0) }
+        ?? RequestAuthenticator(maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)
     let v1 = router.group("v1").add(
         middleware: SignatureMiddleware(
             state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store,
@@ -55,8 +57,10 @@ public func buildRouter(
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    // Requests signed in the second the broker started, or earlier, are refused (see RequestAuthenticator).
-    let acceptingFrom = Int64(Date().timeIntervalSince1970.rounded(.down)) + 1
+    // Requests signed in the second the broker started, or earlier, are refused (see RequestAuthenticator);
+    // the start follows steps of the wall clock (ServerStart).
+    let start = ServerStart(wallSeconds: Date().timeIntervalSince1970)
+    let acceptingFrom = start.firstAcceptedSecond
     let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
     let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath), auditing: configuration.auditing)
     if !configuration.auditing { logger.warning("the audit log is OFF (--benchmark-without-audit): use this only to measure its cost") }
@@ -69,7 +73,7 @@ public func buildApplication(
             "openat2 is not available (Linux 5.6 or later is needed): paths are checked without the kernel's verdict, and actions with open: read|write cannot run")
     }
     let broker = buildBroker(configuration: configuration, state: state, store: store, logger: logger)
-    let router = buildRouter(configuration: configuration, broker: broker, startedAt: acceptingFrom)
+    let router = buildRouter(configuration: configuration, broker: broker, startedAt: acceptingFrom, start: start)
     // Accepted nonces live in memory, so a request accepted by the previous process in this very
     // second could be replayed now: listen only once the first whole second after the start begins.
     let untilAccepting = Double(acceptingFrom) - Date().timeIntervalSince1970

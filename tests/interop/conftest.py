@@ -34,13 +34,21 @@ def make_home(home):
 class RunningServer:
     """The real ccc-server, started in `home`; `stop()` ends it gracefully."""
 
-    def __init__(self, home, actions, port=0):
+    def __init__(self, home, actions, port=0, env=None):
         self.started = time.time()
         self.log = open(home / "server.log", "a+")
+        if env and "LD_PRELOAD" in env:
+            # Under libfaketime a Swift program sees no arguments (CommandLine.arguments is empty):
+            # configure the broker through its CONDUIT_* variables instead.
+            command = [BIN / "ccc-server"]
+            env = {**env, "CONDUIT_SECRETS": "secrets.json", "CONDUIT_PORT": str(port), "CONDUIT_ACTIONS": str(actions),
+                   "CONDUIT_DB": str(home / "conduit.sqlite")}
+        else:
+            command = [BIN / "ccc-server", "--secrets", "secrets.json", "--port", str(port), "--actions", actions,
+                       "--db", home / "conduit.sqlite"]
         self.process = subprocess.Popen(
-            [BIN / "ccc-server", "--secrets", "secrets.json", "--port", str(port), "--actions", actions,
-             "--db", home / "conduit.sqlite"],
-            cwd=home, stdout=self.log, stderr=subprocess.STDOUT)
+            command, cwd=home, stdout=self.log, stderr=subprocess.STDOUT,
+            env=None if env is None else {**os.environ, **env})
         start = self.log.tell()
         self.url = None
         deadline = time.monotonic() + 30
@@ -70,8 +78,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_broker(home, actions, port=0):
-    server = RunningServer(home, actions, port)
+def start_broker(home, actions, port=0, env=None):
+    server = RunningServer(home, actions, port, env)
     return server, Broker(server.url, json.loads((home / "secrets.json").read_text()), home)
 
 

@@ -1,6 +1,7 @@
 """The second security review's findings (issue 10) that need a peer outside Swift: a flood of
 unsigned requests, a broker that answers and then hangs, a replay across a kill -9 restart, and a
 request with two Host header fields. Everything stays on 127.0.0.1, every loop is bounded."""
+import datetime
 import json
 import os
 import pathlib
@@ -240,3 +241,34 @@ def test_send_ends_within_its_timeout_when_the_broker_hangs_after_202(agent_brok
         proxy.close()
     assert completed.returncode == 4, completed
     assert elapsed < 5.5, elapsed  # --timeout + 2 s, plus the process start
+
+
+# Issue 12, item 6: a step of the wall clock back does not lock everyone out.
+
+LIBFAKETIME = pathlib.Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+
+
+@pytest.mark.skipif(not LIBFAKETIME.exists(), reason="faketime is not installed (scripts/bootstrap.sh installs it)")
+def test_a_wall_clock_step_back_does_not_refuse_every_request(tmp_path):
+    make_home(tmp_path)
+    actions = write_agent_actions(tmp_path / "actions")
+    offset = tmp_path / "faketime"
+    offset.write_text("+0\n")
+    server, broker = start_broker(tmp_path, actions, env={
+        "LD_PRELOAD": str(LIBFAKETIME), "FAKETIME_TIMESTAMP_FILE": str(offset), "FAKETIME_NO_CACHE": "1",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+    try:
+        body = json.dumps({"action": "say", "text": "before"}).encode()
+        assert send(prepare(broker, "POST", "/v1/actions", body, nonce=random.token_urlsafe(16))).status_code == 200
+        offset.write_text("-600\n")  # the machine's clock steps back 10 minutes
+        time.sleep(0.2)
+        stepped = datetime.datetime.fromtimestamp(time.time() - 600)
+        body = json.dumps({"action": "say", "text": "after"}).encode()
+        answer = send(prepare(broker, "POST", "/v1/actions", body, nonce=random.token_urlsafe(16), created=stepped))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == "completed"
+        # A request signed before the step (10 minutes ahead of the clock now) is still refused.
+        ahead = send(prepare(broker, "POST", "/v1/actions", body, nonce=random.token_urlsafe(16), created=stepped + datetime.timedelta(seconds=600)))
+        assert ahead.status_code == 401 and ahead.json()["error"]["code"] == "signature_in_future"
+    finally:
+        server.stop()

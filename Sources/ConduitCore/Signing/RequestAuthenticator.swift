@@ -31,6 +31,8 @@ public struct RequestAuthenticator: Sendable {
     /// kept in memory, so without that a request accepted by the previous process in the same
     /// second as a restart (`kill -9`, then a new start) could be replayed.
     public var startedAt: Int64
+    /// When set, ``startedAt`` follows steps of the wall clock (see ``ServerStart``).
+    public var serverStart: ServerStart?
     /// Seen `(keyid, nonce)` pairs.
     public let nonces: NonceCache
 
@@ -39,6 +41,12 @@ public struct RequestAuthenticator: Sendable {
         self.maxSkew = maxSkew
         self.startedAt = startedAt
         self.nonces = nonces
+    }
+
+    /// An authenticator for a server that started at `start`.
+    public init(maxAge: Int64 = 30, maxSkew: Int64 = 5, start: ServerStart, nonces: NonceCache = NonceCache()) {
+        self.init(maxAge: maxAge, maxSkew: maxSkew, startedAt: start.firstAcceptedSecond, nonces: nonces)
+        serverStart = start
     }
 
     /// Authenticates one request.
@@ -65,7 +73,8 @@ public struct RequestAuthenticator: Sendable {
             throw .missingComponent(component)
         }
         guard let user = secrets[keyid] else { throw .unknownKey(keyid) }
-        if created < startedAt { throw .beforeServerStart(created: created) }
+        let firstAccepted = serverStart?.firstAcceptedSecond(wallNow: Double(now)) ?? startedAt
+        if created < firstAccepted { throw .beforeServerStart(created: created) }
         if now - created > maxAge { throw .tooOld(created: created, maxAge: maxAge) }
         if created - now > maxSkew { throw .inFuture(created: created, maxSkew: maxSkew) }
         if let expires = parameters.expires, expires < now { throw .expired(expires: expires) }
