@@ -27,6 +27,6 @@ public struct ServerStart: Sendable, Equatable {
         let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let step = (wallNow - elapsedSeconds) - wallAtStart
         guard abs(step) >= Self.stepThreshold else { return firstAcceptedSecond }
-        return firstAcceptedSecond + Int64(step.rounded(.down))
+        return firstAcceptedSecond + Int64(step.rounded())
     }
 }
