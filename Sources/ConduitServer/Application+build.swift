@@ -31,7 +31,8 @@ public func buildRouter(
     }
     // Unauthenticated, like /healthz: keep the server on loopback (see README, "Metrics").
     router.get("metrics") { _, _ in
-        broker.metrics.queueDepth(try await broker.store.pendingCount())
+        broker.metrics.storage(broker.store.storageHealth)
+        broker.metrics.queueDepth((try? await broker.store.pendingCount()) ?? -1)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: broker.metrics.exposition())))

@@ -9,6 +9,8 @@ public final class ConduitStore: Sendable {
     /// Live events, published after each commit.
     public let events: EventHub
     let writer: GroupCommitWriter
+    /// Storage failures seen by writes, and whether one succeeded since.
+    public var storageHealth: StorageHealth { writer.health }
 
     /// Whether events are written to the audit log. Only benchmarks turn it off, to measure its cost.
     public let auditing: Bool
@@ -115,6 +117,9 @@ public final class ConduitStore: Sendable {
 
     /// Whether the database answers a query and passes SQLite's quick check.
     public func health() async -> String {
+        if let current = storageHealth.currentFailure {
+            return "failing since \(ActionRecord.format(current.at)): \(current.failure.kind.rawValue): \(current.failure.message)"
+        }
         do {
             let result = try await database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
             return result == "ok" ? "ok" : "damaged: \(result ?? "no answer")"

@@ -24,10 +24,20 @@ final class GroupCommitWriter: Sendable {
     private let writer: any DatabaseWriter
     private let publish: @Sendable ([BrokerEvent]) -> Void
     private let state = Mutex(State())
+    /// Where storage failures (and recoveries) are noted.
+    let health: StorageHealth
 
-    init(writer: any DatabaseWriter, publish: @escaping @Sendable ([BrokerEvent]) -> Void) {
+    init(writer: any DatabaseWriter, health: StorageHealth = StorageHealth(), publish: @escaping @Sendable ([BrokerEvent]) -> Void) {
         self.writer = writer
+        self.health = health
         self.publish = publish
+    }
+
+    /// A storage error becomes a ``StorageFailure`` (and is noted); any other error stays as it is.
+    private func classified(_ error: any Error) -> any Error {
+        guard let failure = StorageFailure.classify(error) else { return error }
+        health.record(failure)
+        return failure
     }
 
     /// Runs `work` in the next group transaction; returns its result once committed.
@@ -69,7 +79,7 @@ final class GroupCommitWriter: Sendable {
                                 return .commit
                             }
                         } catch {
-                            outcome = .failure(error)
+                            outcome = .failure(self.classified(error))
                             jobEvents = []
                         }
                         events += jobEvents
@@ -78,11 +88,13 @@ final class GroupCommitWriter: Sendable {
                     return (results, events)
                 }
                 if !events.isEmpty { publish(events) }
+                if results.contains(where: { if case .success = $0 { true } else { false } }) { health.recordSuccess() }
                 for (job, result) in zip(batch, results) {
                     job.continuation.resume(with: result)
                 }
             } catch {
-                for job in batch { job.continuation.resume(throwing: error) }
+                let failure = classified(error)
+                for job in batch { job.continuation.resume(throwing: failure) }
             }
         }
     }

@@ -34,18 +34,19 @@ def make_home(home):
 class RunningServer:
     """The real ccc-server, started in `home`; `stop()` ends it gracefully."""
 
-    def __init__(self, home, actions, port=0, env=None):
+    def __init__(self, home, actions, port=0, env=None, db=None):
         self.started = time.time()
+        db = db or home / "conduit.sqlite"
         self.log = open(home / "server.log", "a+")
         if env and "LD_PRELOAD" in env:
             # Under libfaketime a Swift program sees no arguments (CommandLine.arguments is empty):
             # configure the broker through its CONDUIT_* variables instead.
             command = [BIN / "ccc-server"]
             env = {**env, "CONDUIT_SECRETS": "secrets.json", "CONDUIT_PORT": str(port), "CONDUIT_ACTIONS": str(actions),
-                   "CONDUIT_DB": str(home / "conduit.sqlite")}
+                   "CONDUIT_DB": str(db)}
         else:
             command = [BIN / "ccc-server", "--secrets", "secrets.json", "--port", str(port), "--actions", actions,
-                       "--db", home / "conduit.sqlite"]
+                       "--db", db]
         self.process = subprocess.Popen(
             command, cwd=home, stdout=self.log, stderr=subprocess.STDOUT,
             env=None if env is None else {**os.environ, **env})
@@ -78,8 +79,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_broker(home, actions, port=0, env=None):
-    server = RunningServer(home, actions, port, env)
+def start_broker(home, actions, port=0, env=None, db=None):
+    server = RunningServer(home, actions, port, env, db)
     return server, Broker(server.url, json.loads((home / "secrets.json").read_text()), home)
 
 

@@ -49,6 +49,14 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(status: .contentTooLarge, code: "body_too_large", message: "the body exceeds \(limit) bytes")
     }
 
+    /// 507 `storage_full` or 503 `storage_unavailable`: nothing was stored.
+    static func storage(_ failure: StorageFailure) -> APIError {
+        switch failure.kind {
+        case .full: APIError(status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: "storage_full", message: failure.description)
+        case .unavailable: APIError(status: .serviceUnavailable, code: "storage_unavailable", message: failure.description)
+        }
+    }
+
     static let internalError = APIError(
         status: .internalServerError, code: "internal_error", message: "the server failed; see its log")
 }

@@ -1,3 +1,4 @@
+import ConduitStore
 import Foundation
 import Metrics
 import Prometheus
@@ -12,6 +13,8 @@ import Prometheus
 /// - `conduit_queue_depth`: pending requests (set at each scrape).
 /// - `conduit_time_to_decision_seconds`: from submission to a person's decision (histogram).
 /// - `conduit_handler_duration_seconds{action}`: how long commands ran (histogram).
+/// - `conduit_storage_failures{kind}`: storage failures since the start (`full`, `unavailable`), and
+///   `conduit_storage_failing`: 1 while the last write failed (both set at each scrape).
 public final class BrokerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -48,6 +51,15 @@ public final class BrokerMetrics: Sendable {
     func handlerDuration(action: String, _ duration: Duration) {
         Metrics.Timer(label: "conduit_handler_duration_seconds", dimensions: [("action", action)], factory: factory)
             .record(duration: duration)
+    }
+
+    /// Storage failures by kind and whether storage is failing now (set at each scrape).
+    func storage(_ health: StorageHealth) {
+        for kind in [StorageFailure.Kind.full, .unavailable] {
+            Gauge(label: "conduit_storage_failures", dimensions: [("kind", kind.rawValue)], factory: factory)
+                .record(health.failureCounts[kind] ?? 0)
+        }
+        Gauge(label: "conduit_storage_failing", factory: factory).record(health.currentFailure == nil ? 0 : 1)
     }
 
     /// The text exposition format.
