@@ -32,6 +32,7 @@ public func buildRouter(
     // Unauthenticated, like /healthz: keep the server on loopback (see README, "Metrics").
     router.get("metrics") { _, _ in
         broker.metrics.storage(broker.store.storageHealth)
+        broker.metrics.activeWaits(broker.activeWaits.current)
         broker.metrics.queueDepth((try? await broker.store.pendingCount()) ?? -1)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -81,6 +82,7 @@ public func buildApplication(
     if untilAccepting > 0 { try await Task.sleep(for: .milliseconds(Int(untilAccepting * 1000) + 1)) }
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [HalfCloseHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conduit"),
         services: [ReloadService(state: state, logger: logger), ExpiryService(broker: broker, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

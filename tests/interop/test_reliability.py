@@ -72,3 +72,55 @@ def test_a_full_disk_answers_507_storage_full_and_status_and_metrics_say_so(tmp_
         assert "conduit_storage_failing 0" in requests.get(broker.url + "/metrics", timeout=10).text
     finally:
         server.stop()
+
+
+# Issue 12, item 2: an abandoned long-poll gives its socket back at once.
+
+def open_descriptors(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def test_abandoned_long_polls_release_their_sockets_at_once(tmp_path):
+    import socket
+    from test_rfc9421_interop import prepare
+    make_home(tmp_path)
+    server, broker = start_broker(tmp_path, write_agent_actions(tmp_path / "actions"))
+    try:
+        queued = call(broker, "POST", "/v1/actions", {"action": "announce", "text": "wait for me"}, user="agent")
+        request_id = queued.json()["id"]
+        baseline = open_descriptors(server.process.pid)
+        host, port = broker.url.removeprefix("http://").split(":")
+        sockets = []
+        for _ in range(200):
+            prepared = prepare(broker, "GET", f"/v1/actions/{request_id}?wait=300", nonce=random.token_urlsafe(16))
+            head = f"GET {prepared.path_url} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
+                f"{k}: {v}\r\n" for k, v in prepared.headers.items())
+            connection = socket.create_connection((host, int(port)), timeout=10)
+            connection.sendall((head + "\r\n").encode())
+            sockets.append(connection)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and open_descriptors(server.process.pid) < baseline + 150:
+            time.sleep(0.05)
+        held = open_descriptors(server.process.pid)
+        assert held >= baseline + 150, (baseline, held)
+        def waiting():
+            text = requests.get(broker.url + "/metrics", timeout=10).text
+            return int(float(next(line.split()[-1] for line in text.splitlines() if line.startswith("conduit_waits_active"))))
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and waiting() < 200:
+            time.sleep(0.05)
+        assert waiting() == 200
+        for connection in sockets:
+            connection.close()
+        started = time.monotonic()
+        while time.monotonic() - started < 10 and (waiting() > 0 or open_descriptors(server.process.pid) > baseline + 10):
+            time.sleep(0.05)
+        released = time.monotonic() - started
+        print(f"\n200 abandoned ?wait=300 long-polls: {held - baseline}+ descriptors held, all released in {released:.2f} s")
+        assert waiting() == 0, "the waits ended with their connections"
+        assert open_descriptors(server.process.pid) <= baseline + 10
+        # The request itself is untouched and still decidable.
+        assert call(broker, "GET", f"/v1/actions/{request_id}", user="agent").json()["status"] == "pending"
+    finally:
+        server.stop()

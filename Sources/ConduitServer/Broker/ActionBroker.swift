@@ -3,6 +3,7 @@ import ConduitStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Takes requests from validation to decision to execution, and people's decisions to execution,
 /// without HTTP. Every state change is stored (and its event published) before the caller learns of it.
@@ -19,6 +20,8 @@ public struct ActionBroker: Sendable {
     public let metrics: BrokerMetrics
     /// How many unauthenticated refusals are audited in full (shared by the middleware and the sweep).
     public let refusals = RefusalBudget()
+    /// `?wait=` requests waiting now (`conduit_waits_active`).
+    public let activeWaits = WaitCounter()
     let logger: Logger
 
     /// The longest `?wait=`, in seconds.
@@ -194,6 +197,8 @@ public struct ActionBroker: Sendable {
     public func wait(id: String, for user: String, seconds: Int) async throws -> ActionRecord? {
         guard let record = try await record(id: id, for: user) else { return nil }
         guard !record.status.isFinal, seconds > 0 else { return record }
+        activeWaits.add(1)
+        defer { activeWaits.add(-1) }
         let (signal, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let subscription = store.events.subscribe { event in
             if event.record.id == id, event.record.status.isFinal { continuation.finish() }
@@ -409,4 +414,16 @@ public struct ActionBroker: Sendable {
         }
         return ["actions": .array(actions)]
     }
+}
+
+/// A count that concurrent requests raise and lower.
+public final class WaitCounter: Sendable {
+    private let value = Mutex(0)
+
+    public init() {}
+
+    func add(_ delta: Int) { value.withLock { $0 += delta } }
+
+    /// The count now.
+    public var current: Int { value.withLock { $0 } }
 }

@@ -1,6 +1,7 @@
 import ConduitCore
 import ConduitStore
 import Hummingbird
+import NIOCore
 
 /// Requests and decisions: submit, read (and wait), approve, deny, cancel.
 public struct ActionsController: Sendable {
@@ -55,12 +56,44 @@ public struct ActionsController: Sendable {
         let wait = try Self.waitSeconds(request.uri.queryParameters["wait"].map(String.init))
         let found =
             if let wait {
-                try await broker.wait(id: id, for: identity.user, seconds: wait)
+                try await Self.untilDisconnected(context.connectionClosed) {
+                    try await broker.wait(id: id, for: identity.user, seconds: wait)
+                }
             } else {
                 try await broker.record(id: id, for: identity.user)
             }
         guard let record = found else { throw APIError.notFound }
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
+    }
+
+    /// Runs `work`, cancelled as soon as the client's connection closes: an abandoned `?wait=`
+    /// must not hold its socket and memory for up to 300 s.
+    static func untilDisconnected<T: Sendable>(
+        _ closed: EventLoopFuture<Void>?, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let closed else { return try await work() }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                await Self.closeOrCancellation(of: closed)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw CancellationError() }
+            return value
+        }
+    }
+
+    /// Returns when `closed` completes or the task is cancelled, whichever comes first
+    /// (`EventLoopFuture.get()` alone would outlive the cancellation and hold the group open).
+    static func closeOrCancellation(of closed: EventLoopFuture<Void>) async {
+        let (signal, continuation) = AsyncStream<Void>.makeStream()
+        closed.whenComplete { _ in continuation.finish() }
+        await withTaskCancellationHandler {
+            for await _ in signal {}
+        } onCancel: {
+            continuation.finish()
+        }
     }
 
     /// `wait` as seconds: a whole number from 0 to ``ActionBroker/longestWait``.

@@ -1,6 +1,7 @@
 import ConduitCore
 import Hummingbird
 import Logging
+import NIOCore
 import Synchronization
 
 /// The per-request context: who signed the request (once ``SignatureMiddleware`` verified it)
@@ -19,10 +20,13 @@ public struct ConduitRequestContext: RequestContext {
 
     /// The peer's IP address alone (no port): what refusals are counted by.
     public let peerHost: String?
+    /// Completes when the connection closes: a long wait whose client went away ends at once.
+    public let connectionClosed: EventLoopFuture<Void>?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerHost = source.channel.remoteAddress?.ipAddress
+        connectionClosed = source.channel.closeFuture
         peerAddress = source.channel.remoteAddress.map { address in
             address.ipAddress.map { ip in address.port.map { "\(ip):\($0)" } ?? ip } ?? "\(address)"
         }

@@ -13,6 +13,7 @@ import Prometheus
 /// - `conduit_queue_depth`: pending requests (set at each scrape).
 /// - `conduit_time_to_decision_seconds`: from submission to a person's decision (histogram).
 /// - `conduit_handler_duration_seconds{action}`: how long commands ran (histogram).
+/// - `conduit_waits_active`: `?wait=` requests waiting now (an abandoned one ends with its connection).
 /// - `conduit_storage_failures{kind}`: storage failures since the start (`full`, `unavailable`), and
 ///   `conduit_storage_failing`: 1 while the last write failed (both set at each scrape).
 public final class BrokerMetrics: Sendable {
@@ -51,6 +52,11 @@ public final class BrokerMetrics: Sendable {
     func handlerDuration(action: String, _ duration: Duration) {
         Metrics.Timer(label: "conduit_handler_duration_seconds", dimensions: [("action", action)], factory: factory)
             .record(duration: duration)
+    }
+
+    /// `?wait=` requests waiting now.
+    func activeWaits(_ count: Int) {
+        Gauge(label: "conduit_waits_active", factory: factory).record(count)
     }
 
     /// Storage failures by kind and whether storage is failing now (set at each scrape).
