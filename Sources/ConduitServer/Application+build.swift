@@ -65,6 +65,12 @@ public func buildApplication(
     let acceptingFrom = start.firstAcceptedSecond
     let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
     let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath), auditing: configuration.auditing)
+    do {
+        try await store.checkIntegrity()
+    } catch {
+        logger.critical("refusing to start: \(error)")
+        throw error
+    }
     if !configuration.auditing { logger.warning("the audit log is OFF (--benchmark-without-audit): use this only to measure its cost") }
     let interrupted = try await store.failInterruptedRequests()
     if interrupted > 0 {

@@ -20,7 +20,8 @@ public final class ConduitStore: Sendable {
         self.database = database
         self.auditing = auditing
         self.events = hub
-        self.writer = GroupCommitWriter(writer: database.writer, publish: { hub.publish($0) })
+        self.writer = GroupCommitWriter(
+            writer: database.writer, walWatch: WriteAheadLogWatch(database: database.path), publish: { hub.publish($0) })
     }
 
     /// A fresh in-memory store (tests, benchmarks).
@@ -116,6 +117,18 @@ public final class ConduitStore: Sendable {
     }
 
     /// Whether the database answers a query and passes SQLite's quick check.
+    /// Runs `PRAGMA quick_check`; throws when the file is damaged (the broker then refuses to
+    /// start rather than serve garbage pages).
+    public func checkIntegrity() async throws {
+        let result = try await database.writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        guard result == ["ok"] else {
+            throw StorageFailure(
+                kind: .unavailable,
+                message: "\(database.path) is damaged (PRAGMA quick_check: \(result.prefix(3).joined(separator: "; "))); "
+                    + "restore it from a backup, or move it aside to start with an empty one")
+        }
+    }
+
     public func health() async -> String {
         if let current = storageHealth.currentFailure {
             return "failing since \(ActionRecord.format(current.at)): \(current.failure.kind.rawValue): \(current.failure.message)"

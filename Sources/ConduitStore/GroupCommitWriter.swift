@@ -26,10 +26,16 @@ final class GroupCommitWriter: Sendable {
     private let state = Mutex(State())
     /// Where storage failures (and recoveries) are noted.
     let health: StorageHealth
+    /// Checked after every commit: a deleted `-wal` means nothing more may be acknowledged.
+    let walWatch: WriteAheadLogWatch?
 
-    init(writer: any DatabaseWriter, health: StorageHealth = StorageHealth(), publish: @escaping @Sendable ([BrokerEvent]) -> Void) {
+    init(
+        writer: any DatabaseWriter, health: StorageHealth = StorageHealth(), walWatch: WriteAheadLogWatch? = nil,
+        publish: @escaping @Sendable ([BrokerEvent]) -> Void
+    ) {
         self.writer = writer
         self.health = health
+        self.walWatch = walWatch
         self.publish = publish
     }
 
@@ -65,6 +71,10 @@ final class GroupCommitWriter: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            if let walWatch, walWatch.isKnownBroken {
+                for job in batch { job.continuation.resume(throwing: walWatch.failure) }
+                continue
+            }
             let works = batch.map(\.work)
             do {
                 let (results, events) = try await writer.write { db in
@@ -86,6 +96,12 @@ final class GroupCommitWriter: Sendable {
                         results.append(outcome)
                     }
                     return (results, events)
+                }
+                if let walWatch, !walWatch.isIntact() {
+                    // Committed into a file that no longer has a name: not durable, not acknowledged.
+                    health.record(walWatch.failure)
+                    for job in batch { job.continuation.resume(throwing: walWatch.failure) }
+                    continue
                 }
                 if !events.isEmpty { publish(events) }
                 if results.contains(where: { if case .success = $0 { true } else { false } }) { health.recordSuccess() }

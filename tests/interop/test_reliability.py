@@ -124,3 +124,45 @@ def test_abandoned_long_polls_release_their_sockets_at_once(tmp_path):
         assert call(broker, "GET", f"/v1/actions/{request_id}", user="agent").json()["status"] == "pending"
     finally:
         server.stop()
+
+
+# Issue 12, item 5: a deleted -wal stops acknowledgements; a damaged file is refused at start.
+
+def test_a_deleted_wal_file_stops_acknowledging_writes(tmp_path):
+    make_home(tmp_path)
+    server, broker = start_broker(tmp_path, write_agent_actions(tmp_path / "actions"))
+    try:
+        assert say(broker, "before").status_code == 200
+        (tmp_path / "conduit.sqlite-wal").unlink()
+        for index in range(3):
+            answer = say(broker, f"after {index}")
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["error"]["code"] == "storage_unavailable"
+            assert "-wal was deleted" in answer.json()["error"]["message"]
+        assert call(broker, "GET", "/v1/status", user="user").json()["database"]["state"].startswith("failing")
+    finally:
+        server.stop()
+
+
+def test_a_damaged_database_is_refused_at_start(tmp_path):
+    make_home(tmp_path)
+    actions = write_agent_actions(tmp_path / "actions")
+    server, broker = start_broker(tmp_path, actions)
+    for index in range(300):
+        assert say(broker, f"{index} " + "x" * 500).status_code == 200
+    server.stop()
+    database = tmp_path / "conduit.sqlite"
+    size = database.stat().st_size
+    assert size > 64 * 4096, size
+    with open(database, "r+b") as file:  # garbage over pages in the middle of the file
+        for page in range(20, 40):
+            file.seek(page * 4096 + 100)
+            file.write(os.urandom(2000))
+    from conftest import BIN
+    done = subprocess.run(
+        [BIN / "ccc-server", "--secrets", "secrets.json", "--port", "0", "--actions", actions, "--db", database],
+        cwd=tmp_path, capture_output=True, timeout=60)
+    output = (done.stdout + done.stderr).decode()
+    assert done.returncode != 0, output
+    assert "damaged" in output or "malformed" in output, output
+    assert "listening" not in output
