@@ -76,6 +76,9 @@ public func buildApplication(
     if interrupted > 0 {
         logger.warning("marked \(interrupted) request(s) left running by a previous stop as failed (not run again)")
     }
+    let descriptorLimit = ConnectionLimiter.raiseDescriptorLimit()
+    let limiter = ConnectionLimiter(capacity: ConnectionLimiter.capacity(forDescriptorLimit: descriptorLimit))
+    logger.info("serving at most \(limiter.capacity) connections (descriptor limit \(descriptorLimit))")
     if !PathMapper.kernelCheckAvailable {
         logger.warning(
             "openat2 is not available (Linux 5.6 or later is needed): paths are checked without the kernel's verdict, and actions with open: read|write cannot run")
@@ -88,7 +91,7 @@ public func buildApplication(
     if untilAccepting > 0 { try await Task.sleep(for: .milliseconds(Int(untilAccepting * 1000) + 1)) }
     return Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [HalfCloseHandler()])),
+        server: .http1(configuration: .init(additionalChannelHandlers: [limiter.handler(), HalfCloseHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conduit"),
         services: [ReloadService(state: state, logger: logger), ExpiryService(broker: broker, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -34,7 +34,7 @@ def make_home(home):
 class RunningServer:
     """The real ccc-server, started in `home`; `stop()` ends it gracefully."""
 
-    def __init__(self, home, actions, port=0, env=None, db=None):
+    def __init__(self, home, actions, port=0, env=None, db=None, prefix=()):
         self.started = time.time()
         db = db or home / "conduit.sqlite"
         self.log = open(home / "server.log", "a+")
@@ -48,7 +48,7 @@ class RunningServer:
             command = [BIN / "ccc-server", "--secrets", "secrets.json", "--port", str(port), "--actions", actions,
                        "--db", db]
         self.process = subprocess.Popen(
-            command, cwd=home, stdout=self.log, stderr=subprocess.STDOUT,
+            [*prefix, *command], cwd=home, stdout=self.log, stderr=subprocess.STDOUT,
             env=None if env is None else {**os.environ, **env})
         start = self.log.tell()
         self.url = None
@@ -79,8 +79,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_broker(home, actions, port=0, env=None, db=None):
-    server = RunningServer(home, actions, port, env, db)
+def start_broker(home, actions, port=0, env=None, db=None, prefix=()):
+    server = RunningServer(home, actions, port, env, db, prefix)
     return server, Broker(server.url, json.loads((home / "secrets.json").read_text()), home)
 
 

@@ -22,6 +22,10 @@ public struct ActionBroker: Sendable {
     public let refusals = RefusalBudget()
     /// `?wait=` requests waiting now (`conduit_waits_active`).
     public let activeWaits = WaitCounter()
+    /// Long-polls one user may hold at once (past it: 503 `too_many_waits`).
+    public let waitSlots = PerUserSlots(perUser: 64)
+    /// Event streams one user may hold at once (past it: 503 `too_many_streams`).
+    public let streamSlots = PerUserSlots(perUser: 8)
     let logger: Logger
 
     /// The longest `?wait=`, in seconds.

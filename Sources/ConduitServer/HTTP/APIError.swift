@@ -8,12 +8,20 @@ public struct APIError: Error, Sendable, Equatable {
     public var code: String
     public var message: String
     public var parameter: String?
+    /// Seconds after which trying again makes sense (`Retry-After`), for 503s.
+    public var retryAfter: Int?
 
-    public init(status: HTTPResponse.Status, code: String, message: String, parameter: String? = nil) {
+    public init(status: HTTPResponse.Status, code: String, message: String, parameter: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.parameter = parameter
+        self.retryAfter = retryAfter
+    }
+
+    /// 503 with `Retry-After`: `what` holds its limit of connections open.
+    static func busy(code: String, _ message: String) -> APIError {
+        APIError(status: .serviceUnavailable, code: code, message: message, retryAfter: 1)
     }
 
     /// The JSON body.

@@ -54,6 +54,13 @@ public struct ActionsController: Sendable {
         let identity = try context.requireIdentity()
         let id = try context.parameters.require("id")
         let wait = try Self.waitSeconds(request.uri.queryParameters["wait"].map(String.init))
+        let slot = wait == nil ? nil : broker.waitSlots.acquire(for: identity.user)
+        if wait != nil, slot == nil {
+            throw APIError.busy(
+                code: "too_many_waits",
+                "\(identity.user) already holds \(broker.waitSlots.perUser) waiting requests (?wait=); retry, or wait without ?wait=")
+        }
+        defer { slot?.release() }
         let found =
             if let wait {
                 try await Self.untilDisconnected(context.connectionClosed) {

@@ -1,3 +1,4 @@
+import Synchronization
 import ConduitCore
 import ConduitStore
 import Foundation
@@ -37,6 +38,10 @@ public struct EventsController: Sendable {
     @Sendable func stream(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let signer = context.responseSigner else { throw APIError.internalError }
+        guard let slot = broker.streamSlots.acquire(for: identity.user) else {
+            throw APIError.busy(
+                code: "too_many_streams", "\(identity.user) already holds \(broker.streamSlots.perUser) event streams open")
+        }
         var lastSeen: Int64 = 0
         var replaying = false
         if let header = request.headers[.lastEventID], !header.isEmpty {
@@ -53,9 +58,11 @@ public struct EventsController: Sendable {
         }
         // Subscribe before reading the replay, so nothing falls between the two; duplicates are
         // skipped by id below.
-        let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingNewest(Self.bufferSize))
+        let overflow = DroppedCount()
         let subscription = broker.store.events.subscribe { event in
-            if visible(event) { continuation.yield(.event(event)) }
+            guard visible(event) else { return }
+            if case .dropped = continuation.yield(.event(event)) { overflow.add() }
         }
         let replay: [BrokerEvent]
         do {
@@ -81,6 +88,7 @@ public struct EventsController: Sendable {
                     beat.cancel()
                     subscription.cancel()
                     continuation.finish()
+                    slot.release()
                 }
                 var last = startingAfter
                 try await writer.write(ByteBuffer(string: ServerSentEvent.comment("conduit events for \(user)")))
@@ -89,10 +97,20 @@ public struct EventsController: Sendable {
                     last = event.id
                 }
                 try await withGracefulShutdownHandler {
-                    for await item in items {
+                    delivery: for await item in items {
                         switch item {
                         case .event(let event):
                             guard event.id > last else { continue }
+                            let dropped = overflow.take()
+                            if dropped > 0 {
+                                // Fallen more than the buffer behind: say so and end the stream; the
+                                // client resumes with Last-Event-ID = the last id it saw.
+                                let marker = ServerSentEvent(
+                                    id: nil, event: "overflow",
+                                    data: #"{"dropped":\#(dropped),"resume_after":\#(last)}"#)
+                                try await writer.write(ByteBuffer(string: marker.encoded))
+                                break delivery
+                            }
                             try await writer.write(ByteBuffer(string: Self.encode(event)))
                             last = event.id
                         case .heartbeat:
@@ -106,6 +124,9 @@ public struct EventsController: Sendable {
             })
     }
 
+    /// Events a slow subscriber may fall behind before it is told and disconnected.
+    static let bufferSize = 10_000
+
     static func encode(_ event: BrokerEvent) -> String {
         ServerSentEvent(
             id: String(event.id), event: event.kind.rawValue,
@@ -116,4 +137,12 @@ public struct EventsController: Sendable {
 
 extension HTTPField.Name {
     static let lastEventID = Self("Last-Event-ID")!
+}
+
+/// Events a subscriber's buffer had to drop, counted where they are dropped.
+final class DroppedCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    /// The count so far, reset to zero.
+    func take() -> Int { count.withLock { value in defer { value = 0 }; return value } }
 }

@@ -72,7 +72,9 @@ public struct SignatureMiddleware: RouterMiddleware {
                 response = answer.headers[.signature] != nil ? answer : try await signer.sign(answer)
             } catch {
                 let failure = Self.apiError(for: error, logger: context.logger)
-                response = try JSONResponse.make(failure.status, failure.json, signer: signer)
+                var answer = try JSONResponse.make(failure.status, failure.json, signer: signer)
+                if let seconds = failure.retryAfter { answer.headers[.retryAfter] = String(seconds) }
+                response = answer
             }
         } catch {
             // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
