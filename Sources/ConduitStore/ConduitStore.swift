@@ -160,7 +160,9 @@ public final class ConduitStore: Sendable {
             for row in running {
                 var record = row.record
                 record.status = .failed
-                record.reason = "interrupted: the server stopped while the command ran; it was not run again"
+                let since = record.decision.map { " (accepted at \(ActionRecord.format($0.at)))" } ?? ""
+                record.reason = "interrupted: the server stopped after this request was accepted\(since); its command "
+                    + "may have run, in part or to the end, or not at all — check before asking again; it was not run again"
                 record.finished = now
                 try ActionRecordRow(record).write(db)
                 events += try self.appendEvents([.finished], record: record, db: db)
