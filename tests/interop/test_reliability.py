@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import secrets as random
+import socket
 import subprocess
 import time
 
@@ -12,6 +13,7 @@ import requests
 
 from broker_api import call
 from conftest import make_home, start_broker, write_agent_actions
+from test_rfc9421_interop import prepare
 
 
 @pytest.fixture
@@ -43,6 +45,30 @@ def fill(directory):
 
 def say(broker, text):
     return call(broker, "POST", "/v1/actions", {"action": "say", "text": text}, user="agent")
+
+
+def hold_long_poll(broker, request_id, seconds):
+    """Sends a signed `GET …?wait=SECONDS` on a raw socket and returns the socket, unanswered."""
+    host, port = broker.url.removeprefix("http://").split(":")
+    prepared = prepare(broker, "GET", f"/v1/actions/{request_id}?wait={seconds}", nonce=random.token_urlsafe(16))
+    head = f"GET {prepared.path_url} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in prepared.headers.items())
+    connection = socket.create_connection((host, int(port)), timeout=10)
+    connection.sendall((head + "\r\n").encode())
+    return connection
+
+
+def waits_active(broker):
+    """`conduit_waits_active` from /metrics."""
+    text = requests.get(broker.url + "/metrics", timeout=10).text
+    return int(float(next(line.split()[-1] for line in text.splitlines() if line.startswith("conduit_waits_active"))))
+
+
+def wait_until(predicate, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not predicate():
+        time.sleep(0.05)
+    return predicate()
 
 
 def test_a_full_disk_answers_507_storage_full_and_status_and_metrics_say_so(tmp_path, small_disk):
@@ -81,44 +107,23 @@ def open_descriptors(pid):
 
 
 def test_abandoned_long_polls_release_their_sockets_at_once(tmp_path):
-    import socket
-    from test_rfc9421_interop import prepare
     make_home(tmp_path)
     server, broker = start_broker(tmp_path, write_agent_actions(tmp_path / "actions"))
     try:
         queued = call(broker, "POST", "/v1/actions", {"action": "announce", "text": "wait for me"}, user="agent")
         request_id = queued.json()["id"]
         baseline = open_descriptors(server.process.pid)
-        host, port = broker.url.removeprefix("http://").split(":")
-        sockets = []
-        for _ in range(60):  # below the per-user cap of 64
-            prepared = prepare(broker, "GET", f"/v1/actions/{request_id}?wait=300", nonce=random.token_urlsafe(16))
-            head = f"GET {prepared.path_url} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
-                f"{k}: {v}\r\n" for k, v in prepared.headers.items())
-            connection = socket.create_connection((host, int(port)), timeout=10)
-            connection.sendall((head + "\r\n").encode())
-            sockets.append(connection)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and open_descriptors(server.process.pid) < baseline + 50:
-            time.sleep(0.05)
+        sockets = [hold_long_poll(broker, request_id, 300) for _ in range(60)]  # below the per-user cap of 64
+        assert wait_until(lambda: waits_active(broker) == 60)
         held = open_descriptors(server.process.pid)
         assert held >= baseline + 50, (baseline, held)
-        def waiting():
-            text = requests.get(broker.url + "/metrics", timeout=10).text
-            return int(float(next(line.split()[-1] for line in text.splitlines() if line.startswith("conduit_waits_active"))))
-
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and waiting() < 60:
-            time.sleep(0.05)
-        assert waiting() == 60
         for connection in sockets:
             connection.close()
         started = time.monotonic()
-        while time.monotonic() - started < 10 and (waiting() > 0 or open_descriptors(server.process.pid) > baseline + 10):
-            time.sleep(0.05)
+        wait_until(lambda: waits_active(broker) == 0 and open_descriptors(server.process.pid) <= baseline + 10)
         released = time.monotonic() - started
-        print(f"\n60 abandoned ?wait=300 long-polls: {held - baseline}+ descriptors held, all released in {released:.2f} s")
-        assert waiting() == 0, "the waits ended with their connections"
+        print(f"\n60 abandoned ?wait=300 long-polls: {held - baseline} descriptors held, all released in {released:.2f} s")
+        assert waits_active(broker) == 0, "the waits ended with their connections"
         assert open_descriptors(server.process.pid) <= baseline + 10
         # The request itself is untouched and still decidable.
         assert call(broker, "GET", f"/v1/actions/{request_id}", user="agent").json()["status"] == "pending"
@@ -172,7 +177,6 @@ def test_a_damaged_database_is_refused_at_start(tmp_path):
 
 def test_more_connections_than_descriptors_get_503_and_the_broker_survives(tmp_path):
     import shutil
-    import socket
     if shutil.which("prlimit") is None:
         pytest.skip("prlimit (util-linux) is missing")
     make_home(tmp_path)
@@ -219,36 +223,14 @@ def test_more_connections_than_descriptors_get_503_and_the_broker_survives(tmp_p
 
 
 def test_one_user_cannot_hold_more_than_64_long_polls(tmp_path):
-    import socket
-    from test_rfc9421_interop import prepare
     make_home(tmp_path)
     server, broker = start_broker(tmp_path, write_agent_actions(tmp_path / "actions"))
-    host, port = broker.url.removeprefix("http://").split(":")
     sockets = []
     try:
         request_id = call(broker, "POST", "/v1/actions", {"action": "announce", "text": "hold"}, user="agent").json()["id"]
-        for _ in range(64):
-            prepared = prepare(broker, "GET", f"/v1/actions/{request_id}?wait=30", nonce=random.token_urlsafe(16))
-            head = f"GET {prepared.path_url} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
-                f"{k}: {v}\r\n" for k, v in prepared.headers.items())
-            connection = socket.create_connection((host, int(port)), timeout=10)
-            connection.sendall((head + "\r\n").encode())
-            sockets.append(connection)
-        def waiting():
-            text = requests.get(broker.url + "/metrics", timeout=10).text
-            return int(float(next(line.split()[-1] for line in text.splitlines() if line.startswith("conduit_waits_active"))))
-
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and waiting() < 64:
-            time.sleep(0.05)
-        assert waiting() == 64
-        deadline = time.monotonic() + 10
-        answer = None
-        while time.monotonic() < deadline:
-            answer = call(broker, "GET", f"/v1/actions/{request_id}?wait=1", user="agent")
-            if answer.status_code == 503:
-                break
-            time.sleep(0.1)
+        sockets = [hold_long_poll(broker, request_id, 30) for _ in range(64)]
+        assert wait_until(lambda: waits_active(broker) == 64)
+        answer = call(broker, "GET", f"/v1/actions/{request_id}?wait=1", user="agent")
         assert answer.status_code == 503, answer.text
         assert answer.json()["error"]["code"] == "too_many_waits"
         assert answer.headers["Retry-After"] == "1"
