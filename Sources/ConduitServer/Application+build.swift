@@ -49,7 +49,8 @@ public func buildRouter(
     GrantsController(broker: broker).addRoutes(to: v1)
     AuditController(broker: broker).addRoutes(to: v1)
     StatusController(broker: broker).addRoutes(to: v1)
-    EventsController(broker: broker, heartbeat: configuration.heartbeat).addRoutes(to: v1)
+    EventsController(broker: broker, heartbeat: configuration.heartbeat, bufferSize: configuration.eventBuffer)
+        .addRoutes(to: v1)
     return router
 }
 

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var defaultExpiry: Int
     /// Interval of the comment lines that keep `/v1/events` streams alive.
     public var heartbeat: Duration
+    /// Events a `/v1/events` subscriber may fall behind before it gets `overflow` and is disconnected.
+    public var eventBuffer = 10_000
     /// Run when a request is queued, with its id, action and submitter appended (no shell).
     public var notify: [String]?
     /// Whether the audit log is written. Only the benchmark turns it off, to measure its cost.

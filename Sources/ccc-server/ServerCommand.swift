@@ -77,6 +77,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive. [default: 15]")
     var heartbeat: Int?
 
+    @Option(help: "Events a /v1/events subscriber may fall behind before it is told (event: overflow) and disconnected. [default: 10000]")
+    var eventBuffer: Int?
+
     @Option(help: "Oldest acceptable signature, in seconds. [default: 30]")
     var maxAge: Int?
 
@@ -104,7 +107,7 @@ struct ServerOptions: ParsableArguments {
         }
         for (key, value) in [
             ("port", port), ("default-expires", defaultExpires), ("heartbeat", heartbeat), ("max-age", maxAge),
-            ("max-skew", maxSkew), ("body-limit", bodyLimit),
+            ("max-skew", maxSkew), ("body-limit", bodyLimit), ("event-buffer", eventBuffer),
         ] {
             if let value { flags[key] = .integer(value) }
         }
@@ -153,6 +156,7 @@ struct ServerOptions: ParsableArguments {
             heartbeat: .seconds(settings.integer("heartbeat") ?? 15))
         let notify = settings.list("notify")
         configuration.notify = notify.isEmpty ? nil : notify
+        configuration.eventBuffer = settings.integer("event-buffer") ?? 10_000
         return configuration
     }
 

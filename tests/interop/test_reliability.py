@@ -241,3 +241,40 @@ def test_one_user_cannot_hold_more_than_64_long_polls(tmp_path):
         for connection in sockets:
             connection.close()
         server.stop()
+
+
+# Issue 12, item 3: a subscriber that falls more than its buffer behind is told, then disconnected.
+
+def test_a_subscriber_past_its_buffer_gets_an_overflow_event_and_can_resume(tmp_path):
+    make_home(tmp_path)
+    server, broker = start_broker(tmp_path, write_agent_actions(tmp_path / "actions"),
+                                  env={"CONDUIT_EVENT_BUFFER": "16"})
+    host, port = broker.url.removeprefix("http://").split(":")
+    prepared = prepare(broker, "GET", "/v1/events", nonce=random.token_urlsafe(16))
+    head = f"GET {prepared.path_url} HTTP/1.1\r\nHost: {host}:{port}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in prepared.headers.items())
+    stream = socket.socket()
+    stream.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a slow reader: it reads nothing yet
+    stream.connect((host, int(port)))
+    try:
+        stream.sendall((head + "\r\n").encode())
+        for index in range(200):  # ~500 events of ~20 KB: far more than 16 plus what the sockets buffer
+            assert say(broker, f"{index} " + "x" * 20_000).status_code == 200
+        stream.settimeout(5)
+        data = b""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and b"event: overflow" not in data:
+            try:
+                chunk = stream.recv(1 << 20)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            data += chunk
+        text = data.decode(errors="replace")
+        assert "event: overflow" in text, text[-500:]
+        marker = json.loads(text.split("event: overflow\ndata: ")[1].split("\n")[0])
+        assert marker["dropped"] > 0 and marker["resume_after"] > 0, marker
+    finally:
+        stream.close()
+        server.stop()

@@ -16,13 +16,16 @@ import ServiceLifecycle
 public struct EventsController: Sendable {
     let broker: ActionBroker
     let heartbeat: Duration
+    /// Events a subscriber may fall behind before it is told (`event: overflow`) and disconnected.
+    let bufferSize: Int
 
     /// Most events replayed for one `Last-Event-ID`.
     static let replayLimit = 10_000
 
-    public init(broker: ActionBroker, heartbeat: Duration = .seconds(15)) {
+    public init(broker: ActionBroker, heartbeat: Duration = .seconds(15), bufferSize: Int = 10_000) {
         self.broker = broker
         self.heartbeat = heartbeat
+        self.bufferSize = bufferSize
     }
 
     /// Routes, to be added behind ``SignatureMiddleware``.
@@ -58,7 +61,7 @@ public struct EventsController: Sendable {
         }
         // Subscribe before reading the replay, so nothing falls between the two; duplicates are
         // skipped by id below.
-        let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingNewest(Self.bufferSize))
+        let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
         let overflow = DroppedCount()
         let subscription = broker.store.events.subscribe { event in
             guard visible(event) else { return }
@@ -123,9 +126,6 @@ public struct EventsController: Sendable {
                 try await writer.finish(nil)
             })
     }
-
-    /// Events a slow subscriber may fall behind before it is told and disconnected.
-    static let bufferSize = 10_000
 
     static func encode(_ event: BrokerEvent) -> String {
         ServerSentEvent(

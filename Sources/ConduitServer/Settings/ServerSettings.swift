@@ -53,6 +53,7 @@ public struct ServerSettings: Sendable {
             Key(name: "body-limit", kind: .integer(1...(64 << 20)), defaultValue: .integer(64 * 1024)),
             Key(name: "default-expires", kind: .integer(1...ActionDefinition.longestExpiry), defaultValue: .integer(900)),
             Key(name: "heartbeat", kind: .integer(1...3600), defaultValue: .integer(15)),
+            Key(name: "event-buffer", kind: .integer(16...1_000_000), defaultValue: .integer(10_000)),
             Key(name: "log-level", kind: .string, defaultValue: .string("info")),
             Key(name: "notify", kind: .list, defaultValue: .list([])),
         ]
