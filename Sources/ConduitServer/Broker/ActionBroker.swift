@@ -239,10 +239,13 @@ public struct ActionBroker: Sendable {
         let now = Date()
         // Decided again against what is loaded now: the action must be the version the request was
         // queued (and shown) under, and no rule loaded since may deny it.
+        // Paths are mapped and checked once, now; the same result decides, keys the grant and runs.
         let action = snapshot.catalog[current.action]
-        let values = action.flatMap { action in
-            try? validator.validate(ActionRequest(action: current.action, arguments: current.params), against: action)
+        let validation = Result<[String: ParameterValue], any Error> {
+            guard let action else { throw RequestError.unknownAction(current.action) }
+            return try validator.validate(ActionRequest(action: current.action, arguments: current.params), against: action)
         }
+        let values = try? validation.get()
         if let refusal = Self.refusalAtApproval(of: current, action: action, values: values) {
             let transition = try await store.transition(id: id, from: .pending, now: now, events: [.decided]) { record in
                 record.status = .denied
@@ -270,7 +273,7 @@ public struct ActionBroker: Sendable {
         }
         guard case .applied(let record) = transition else { throw Self.conflict(transition, fallback: current) }
         metrics.timeToDecision(now.timeIntervalSince(record.created))
-        return try await start(record, catalog: snapshot.catalog)
+        return try await start(record, action: action, validation: validation, catalog: snapshot.catalog)
     }
 
     /// Why an approval must not run `record` after all: its action was changed and reloaded since it
@@ -296,16 +299,20 @@ public struct ActionBroker: Sendable {
         return nil  // a path that no longer maps: start() fails it with the reason
     }
 
-    /// Re-validates an approved request's parameters now (paths mapped again: a symbolic link planted
-    /// while it waited is judged as it is now) and starts its handler in the background.
-    private func start(_ record: ActionRecord, catalog: ActionCatalog) async throws -> ActionRecord {
+    /// Starts an approved request's handler in the background with `validation`, its parameters
+    /// validated at approval (paths mapped again then: a symbolic link planted while it waited is
+    /// judged as it is now); a validation that failed ends the request `failed`, nothing run.
+    private func start(
+        _ record: ActionRecord, action definition: ActionDefinition?,
+        validation: Result<[String: ParameterValue], any Error>, catalog: ActionCatalog
+    ) async throws -> ActionRecord {
         var record = record
         let values: [String: ParameterValue]
         let action: ActionDefinition
         do {
-            guard let found = catalog[record.action] else { throw RequestError.unknownAction(record.action) }
-            action = found
-            values = try validator.validate(ActionRequest(action: record.action, arguments: record.params), against: action)
+            values = try validation.get()
+            guard let definition else { throw RequestError.unknownAction(record.action) }
+            action = definition
         } catch {
             record.status = .failed
             record.reason = "not run: \((error as? RequestError)?.message ?? "\(error)")"
