@@ -153,9 +153,6 @@ public struct SignatureMiddleware: RouterMiddleware {
         case let error as APIError: return error
         case let error as RequestError: return .badRequest(error)
         case let error as DecisionError: return .decision(error)
-        case let error as StorageFailure:
-            logger.error("storage failure: \(error)")
-            return .storage(error)
         case let error as HTTPError:
             return APIError(status: error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
         default:
