@@ -24,7 +24,7 @@ enum BeneathCheck {
 
     /// Whether this kernel has `openat2` (Linux 5.6 and later, not blocked by a seccomp filter).
     static let isAvailable: Bool = {
-        let root = open("/", conduit_o_path() | O_DIRECTORY | O_CLOEXEC)
+        let root = openDirectory([LexicalPath.slash])
         guard root >= 0 else { return false }
         defer { close(root) }
         let descriptor = conduit_open_beneath(root, ".", conduit_o_path(), 0, 0)
@@ -35,7 +35,7 @@ enum BeneathCheck {
 
     /// Looks up `relative` (no leading slash) below `root` without opening the file itself.
     static func verdict(for relative: [UInt8], beneath root: [UInt8]) -> Verdict {
-        let rootDescriptor = open(SymlinkResolver.cString(root), conduit_o_path() | O_DIRECTORY | O_CLOEXEC)
+        let rootDescriptor = openDirectory(root)
         guard rootDescriptor >= 0 else { return .unavailable }
         defer { close(rootDescriptor) }
         var prefix = LexicalPath.components(relative)
@@ -64,7 +64,7 @@ enum BeneathCheck {
     /// Opens `relative` below `root` for reading or writing, the kernel refusing any escape.
     /// - Returns: the descriptor, or the errno that refused it.
     static func openFile(_ relative: [UInt8], beneath root: [UInt8], flags: Int32) -> Result<Int32, SystemError> {
-        let rootDescriptor = open(SymlinkResolver.cString(root), conduit_o_path() | O_DIRECTORY | O_CLOEXEC)
+        let rootDescriptor = openDirectory(root)
         guard rootDescriptor >= 0 else { return .failure(SystemError(code: errno)) }
         defer { close(rootDescriptor) }
         let path = relative.isEmpty ? [LexicalPath.dot] : relative
@@ -73,14 +73,18 @@ enum BeneathCheck {
         return .success(descriptor)
     }
 
+    /// A descriptor naming the directory `path` (the volume's root: the operator's, so its links are
+    /// followed), or -1.
+    private static func openDirectory(_ path: [UInt8]) -> Int32 {
+        open(SymlinkResolver.cString(path), conduit_o_path() | O_DIRECTORY | O_CLOEXEC)
+    }
+
     /// The path the kernel has for an open descriptor (`/proc/self/fd/N`).
     static func physicalPath(of descriptor: Int32) -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = buffer.withUnsafeMutableBytes { raw in
-            readlink("/proc/self/fd/\(descriptor)", raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count - 1)
-        }
-        guard length > 0, buffer[0] == LexicalPath.slash else { return nil }
-        return Array(buffer[..<length])
+        guard let path = SymlinkResolver.readLink(LexicalPath.bytes("/proc/self/fd/\(descriptor)")),
+            path.first == LexicalPath.slash
+        else { return nil }
+        return path
     }
 }
 

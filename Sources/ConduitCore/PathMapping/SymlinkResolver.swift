@@ -59,8 +59,8 @@ enum SymlinkResolver {
         path.map { CChar(bitPattern: $0) } + [0]
     }
 
-    /// The raw bytes of a link's target.
-    private static func readLink(_ path: [UInt8]) -> [UInt8]? {
+    /// The raw bytes of a link's target (also what `/proc/self/fd/N` names).
+    static func readLink(_ path: [UInt8]) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = buffer.withUnsafeMutableBytes { raw in
             readlink(cString(path), raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count - 1)
