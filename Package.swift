@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "ccc-client", targets: ["ccc-client"]),
         .executable(name: "ccc-keygen", targets: ["ccc-keygen"]),
         .executable(name: "ccc-queue", targets: ["ccc-queue"]),
+        .executable(name: "ccc-tether", targets: ["ccc-tether"]),
         .executable(name: "conduit-bench", targets: ["conduit-bench"]),
         .library(name: "ConduitCore", targets: ["ConduitCore"]),
         .library(name: "ConduitStore", targets: ["ConduitStore"]),
@@ -43,8 +44,12 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
-        // The system calls Swift cannot make itself (openat2 is reached through syscall(2), a C variadic).
+        // The system calls Swift cannot make itself (openat2 is reached through syscall(2), a C variadic;
+        // SCM_RIGHTS needs the cmsg macros).
         .target(name: "CConduitSystem"),
+        // Runs each action handler tied to the broker: the handler may start only once its start is
+        // recorded, and ends when the broker ends (C: it sits between fork and exec of every handler).
+        .executableTarget(name: "ccc-tether"),
         // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
         .target(
             name: "ConduitCore",
@@ -69,6 +74,7 @@ let package = Package(
         .target(
             name: "ConduitServer",
             dependencies: [
+                "CConduitSystem",
                 "ConduitCore",
                 "ConduitStore",
                 .product(name: "Hummingbird", package: "hummingbird"),

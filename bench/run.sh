@@ -9,6 +9,9 @@
 #             audit-verify: `audit verify` over AUDIT_ROWS rows (default 100000);
 #             hook: `ccc-client hook` wall time per tool call as Claude Code pays it (a new process
 #             each time, HOOK_RUNS runs, default 200) for an auto-accepted Read and a denied rm -rf.
+#             fanout: SUBSCRIBERS (default 500) /v1/events streams stay open (8 per user) while
+#             signed decisions run; decision and /healthz latency, and whether every subscriber saw
+#             every event in order.
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
 #
@@ -67,6 +70,16 @@ case "$workload" in
     start_server --benchmark-without-audit
     echo "ccc-server (release) at $url; WITHOUT the audit log"
     bench --workload signed
+    ;;
+  fanout)
+    subscribers=${SUBSCRIBERS:-500}
+    users=$(( (subscribers + 7) / 8 ))
+    for i in $(seq 0 $((users - 1))); do
+      (cd "$work" && "$bin/ccc-keygen" --add "sub$i" >/dev/null && "$bin/ccc-keygen" --grant "sub$i:agent" >/dev/null)
+    done
+    start_server
+    echo "ccc-server (release) at $url; $(nproc) cores; $subscribers event-stream subscribers"
+    bench --workload fanout --subscribers "$subscribers"
     ;;
   audit-verify)
     "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"

@@ -72,6 +72,12 @@ public func buildApplication(
         logger.critical("refusing to start: \(error)")
         throw error
     }
+    do {
+        try HandlerTether.requireExecutable(at: HandlerTether.besideExecutable)
+    } catch {
+        logger.critical("refusing to start: \(error)")
+        throw error
+    }
     if !configuration.auditing { logger.warning("the audit log is OFF (--benchmark-without-audit): use this only to measure its cost") }
     let interrupted = try await store.failInterruptedRequests()
     if interrupted > 0 {

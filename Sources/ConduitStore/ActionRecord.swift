@@ -20,6 +20,9 @@ public struct ActionRecord: Sendable, Equatable {
     public var reason: String?
     /// The handler's `{exitCode, stdout, stderr}`, or a built-in action's answer.
     public var result: JSONValue?
+    /// When the broker let its command start (recorded before the command could run, so a request
+    /// without it never ran); `nil` for decision-only actions and commands that never started.
+    public var started: Date?
     public var finished: Date?
 
     /// The ``ActionDefinition/fingerprint`` of the action the request was submitted under (not
@@ -29,7 +32,8 @@ public struct ActionRecord: Sendable, Equatable {
     public init(
         id: String, action: String, description: String = "", submitter: String, params: [String: JSONValue],
         status: ActionStatus, created: Date, expires: Date? = nil, decision: ActionDecision? = nil,
-        reason: String? = nil, result: JSONValue? = nil, finished: Date? = nil, actionFingerprint: String? = nil
+        reason: String? = nil, result: JSONValue? = nil, started: Date? = nil, finished: Date? = nil,
+        actionFingerprint: String? = nil
     ) {
         self.actionFingerprint = actionFingerprint
         self.id = id
@@ -43,6 +47,7 @@ public struct ActionRecord: Sendable, Equatable {
         self.decision = decision
         self.reason = reason
         self.result = result
+        self.started = started
         self.finished = finished
     }
 
@@ -60,6 +65,7 @@ public struct ActionRecord: Sendable, Equatable {
         if let decision = decisionJSON { members["decision"] = decision }
         if let reason { members["reason"] = .string(reason) }
         if let result { members["result"] = result }
+        if let started { members["started"] = .string(Self.format(started)) }
         if let finished { members["finished"] = .string(Self.format(finished)) }
         return .object(members)
     }
@@ -107,6 +113,7 @@ public struct ActionRecord: Sendable, Equatable {
             id: id, action: action, description: json["description"]?.stringValue ?? "", submitter: submitter,
             params: params, status: status, created: created, expires: json["expires"]?.stringValue.flatMap(Self.parse),
             decision: decision, reason: json["reason"]?.stringValue, result: json["result"],
+            started: json["started"]?.stringValue.flatMap(Self.parse),
             finished: json["finished"]?.stringValue.flatMap(Self.parse))
     }
 

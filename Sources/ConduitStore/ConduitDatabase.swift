@@ -106,6 +106,9 @@ public struct ConduitDatabase: Sendable {
         migrator.registerMigration("v3: action fingerprint of each record") { db in
             try db.alter(table: "action_record") { table in table.add(column: "actionFingerprint", .text) }
         }
+        migrator.registerMigration("v4: when each record's command was let start") { db in
+            try db.alter(table: "action_record") { table in table.add(column: "started", .double) }
+        }
         return migrator
     }
 }

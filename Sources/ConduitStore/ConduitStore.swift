@@ -160,15 +160,27 @@ public final class ConduitStore: Sendable {
             for row in running {
                 var record = row.record
                 record.status = .failed
-                let since = record.decision.map { " (accepted at \(ActionRecord.format($0.at)))" } ?? ""
-                record.reason = "interrupted: the server stopped after this request was accepted\(since); its command "
-                    + "may have run, in part or to the end, or not at all — check before asking again; it was not run again"
+                record.reason = Self.interruption(of: record)
                 record.finished = now
                 try ActionRecordRow(record).write(db)
                 events += try self.appendEvents([.finished], record: record, db: db)
             }
             return running.count
         }
+    }
+
+    /// Why `record`, left `running` by a stop, failed: whether its command may have run. The start
+    /// is recorded before the command may begin (ccc-tether waits for it), and the command is killed
+    /// with the broker, so a record without `started` never ran.
+    static func interruption(of record: ActionRecord) -> String {
+        guard let started = record.started else {
+            let since = record.decision.map { " (accepted at \(ActionRecord.format($0.at)))" } ?? ""
+            return "interrupted: the server stopped after this request was accepted\(since) and before its command "
+                + "started; it did not run, and was not run again"
+        }
+        return "interrupted: the server stopped while its command ran (started at \(ActionRecord.format(started))); "
+            + "the command was ended with the server, so it may have run in part or to the end — check before "
+            + "asking again; it was not run again"
     }
 
     /// How many records are stored.

@@ -1,7 +1,14 @@
+import ConduitCore
 import Foundation
 import Synchronization
 
-/// Fans committed events out to live listeners (waiting requests, `/v1/events` streams), in id order.
+/// Fans committed events out to live listeners, in id order: `/v1/events` streams see every event,
+/// a waiting request (`?wait=`) only its own record's.
+///
+/// Publishing runs on the store's writer after each commit, so it does the least it can: each event
+/// is wrapped once in a ``PublishedEvent`` (whose wire form is encoded at most once, for all
+/// subscribers), a record's waiters are found by its id instead of asking every listener, and a
+/// listener only hands the event on (it must not block).
 public final class EventHub: Sendable {
     /// A registered listener; ``cancel()`` it when done.
     public struct Subscription: Sendable {
@@ -12,37 +19,92 @@ public final class EventHub: Sendable {
         public func cancel() { hub.remove(id) }
     }
 
+    public typealias Listener = @Sendable (PublishedEvent) -> Void
+
     private struct State {
         var nextID: UInt64 = 0
-        var listeners: [UInt64: @Sendable (BrokerEvent) -> Void] = [:]
+        /// Listeners to every event.
+        var everything: [UInt64: Listener] = [:]
+        /// Listeners to one record's events, by record id.
+        var byRecord: [String: [UInt64: Listener]] = [:]
+        /// The record each `byRecord` listener follows, to remove it.
+        var recordOf: [UInt64: String] = [:]
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    /// Calls `listener` with every event published from now on, until canceled. The listener must not block.
-    public func subscribe(_ listener: @escaping @Sendable (BrokerEvent) -> Void) -> Subscription {
+    /// Calls `listener` with every event published from now on, until canceled.
+    public func subscribe(_ listener: @escaping Listener) -> Subscription {
         let id = state.withLock { state in
             state.nextID += 1
-            state.listeners[state.nextID] = listener
+            state.everything[state.nextID] = listener
             return state.nextID
         }
         return Subscription(id: id, hub: self)
     }
 
-    /// Delivers `events` to every listener.
+    /// Calls `listener` with every event of record `recordID` published from now on, until canceled.
+    public func subscribe(record recordID: String, _ listener: @escaping Listener) -> Subscription {
+        let id = state.withLock { state in
+            state.nextID += 1
+            state.byRecord[recordID, default: [:]][state.nextID] = listener
+            state.recordOf[state.nextID] = recordID
+            return state.nextID
+        }
+        return Subscription(id: id, hub: self)
+    }
+
+    /// Delivers `events` to their listeners.
     public func publish(_ events: [BrokerEvent]) {
-        let listeners = state.withLock { Array($0.listeners.values) }
-        for event in events {
-            for listener in listeners { listener(event) }
+        let published = events.map(PublishedEvent.init)
+        let (everyone, followers) = state.withLock { state in
+            let followers = state.byRecord.isEmpty
+                ? [] : published.map { event in state.byRecord[event.event.record.id].map { Array($0.values) } ?? [] }
+            return (Array(state.everything.values), followers)
+        }
+        for (index, event) in published.enumerated() {
+            if !followers.isEmpty { for listener in followers[index] { listener(event) } }
+            for listener in everyone { listener(event) }
         }
     }
 
     /// How many listeners are registered.
-    public var listenerCount: Int { state.withLock { $0.listeners.count } }
+    public var listenerCount: Int { state.withLock { $0.everything.count + $0.recordOf.count } }
 
     private func remove(_ id: UInt64) {
-        _ = state.withLock { $0.listeners.removeValue(forKey: id) }
+        state.withLock { state in
+            if state.everything.removeValue(forKey: id) != nil { return }
+            guard let recordID = state.recordOf.removeValue(forKey: id) else { return }
+            state.byRecord[recordID]?.removeValue(forKey: id)
+            if state.byRecord[recordID]?.isEmpty == true { state.byRecord.removeValue(forKey: recordID) }
+        }
+    }
+}
+
+/// One published event, shared by every listener it is delivered to.
+public final class PublishedEvent: Sendable {
+    public let event: BrokerEvent
+    private let frame = Mutex<String?>(nil)
+
+    public init(_ event: BrokerEvent) {
+        self.event = event
+    }
+
+    /// The event as a Server-Sent Events frame (`id:`, `event:` = its kind, `data:` = its JSON),
+    /// encoded by the first subscriber that asks and reused by the rest.
+    public var serverSentEvent: String {
+        frame.withLock { frame in
+            if let frame { return frame }
+            let encoded = Self.serverSentEvent(for: event)
+            frame = encoded
+            return encoded
+        }
+    }
+
+    /// `event` as a Server-Sent Events frame.
+    public static func serverSentEvent(for event: BrokerEvent) -> String {
+        ServerSentEvent(id: String(event.id), event: event.kind.rawValue, data: event.json.compactText).encoded
     }
 }

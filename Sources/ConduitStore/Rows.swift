@@ -21,6 +21,7 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
     var decided: Double?
     var reason: String?
     var result: String?
+    var started: Double?
     var finished: Double?
     var actionFingerprint: String?
 
@@ -41,6 +42,7 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
         decided = record.decision?.at.timeIntervalSince1970
         reason = record.reason
         result = record.result.map { $0.compactText }
+        started = record.started?.timeIntervalSince1970
         finished = record.finished?.timeIntervalSince1970
     }
 
@@ -50,12 +52,12 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO action_record (id, action, description, submitter, params, status, created, \
-                expires, decisionKind, decidedBy, approver, grantID, decided, reason, result, finished, \
-                actionFingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                expires, decisionKind, decidedBy, approver, grantID, decided, reason, result, started, finished, \
+                actionFingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let values: [(any DatabaseValueConvertible)?] = [
             id, action, description, submitter, params, status, created, expires, decisionKind, decidedBy, approver,
-            grantID, decided, reason, result, finished, actionFingerprint,
+            grantID, decided, reason, result, started, finished, actionFingerprint,
         ]
         try statement.execute(arguments: StatementArguments(values))
     }
@@ -72,7 +74,8 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
             status: ActionStatus(rawValue: status) ?? .failed, created: Date(timeIntervalSince1970: created),
             expires: expires.map(Date.init(timeIntervalSince1970:)), decision: decision, reason: reason,
             result: result.flatMap { try? JSONValue.parse(Array($0.utf8)) },
-            finished: finished.map(Date.init(timeIntervalSince1970:)), actionFingerprint: actionFingerprint)
+            started: started.map(Date.init(timeIntervalSince1970:)), finished: finished.map(Date.init(timeIntervalSince1970:)),
+            actionFingerprint: actionFingerprint)
     }
 
     static func object(_ text: String) -> [String: JSONValue] {

@@ -30,7 +30,7 @@ struct ConduitStoreTests {
     @Test func concurrentWritesAreAllCommittedAndTheirEventsComeInIdOrder() async throws {
         let store = try ConduitStore.inMemory()
         let seen = Collected()
-        let subscription = store.events.subscribe { seen.append($0.id) }
+        let subscription = store.events.subscribe { seen.append($0.event.id) }
         defer { subscription.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<500 {
@@ -92,6 +92,21 @@ struct ConduitStoreTests {
         #expect(try await reopened.activeGrants(submitter: "agent", action: "ask", params: ["file": "/workspace/b"]).isEmpty)
         #expect(try await reopened.revokeGrant(id: "g1", by: "user")?.revoked != nil)
         #expect(try await reopened.activeGrants().isEmpty)
+    }
+
+    @Test func anInterruptedRequestSaysWhetherItsCommandMayHaveRun() async throws {
+        let store = try ConduitStore.inMemory()
+        var started = Self.record("started", status: .running)
+        started.started = Date(timeIntervalSince1970: 1_800_000_000)
+        try await store.save(started, events: [.started])
+        try await store.save(Self.record("accepted", status: .running), events: [.decided])
+        #expect(try await store.failInterruptedRequests() == 2)
+        let ran = try #require(try await store.record(id: "started")?.reason)
+        #expect(ran.contains("while its command ran (started at 2027-01-15T08:00:00.000Z)"), "\(ran)")
+        #expect(ran.contains("may have run"))
+        let notRun = try #require(try await store.record(id: "accepted")?.reason)
+        #expect(notRun.contains("before its command started; it did not run"), "\(notRun)")
+        #expect(try await store.record(id: "started")?.started == started.started, "the start is stored")
     }
 
     @Test func pruningKeepsTheNewestThousandAndEverythingFromTheLastDay() async throws {

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from broker_api import call
+from broker_api import call, decide, record
 from conftest import make_home, start_broker, write_agent_actions
 from test_rfc9421_interop import prepare
 
@@ -277,4 +277,77 @@ def test_a_subscriber_past_its_buffer_gets_an_overflow_event_and_can_resume(tmp_
         assert marker["dropped"] > 0 and marker["resume_after"] > 0, marker
     finally:
         stream.close()
+        server.stop()
+
+
+# Issue 12, item 7: handlers end with the broker, and a restart says whether each may have run.
+
+LINGER = """description: Runs a while, leaving a child of its own behind.
+params: [{name: mark, type: string, required: true, description: Where it writes its process ids.}]
+policy: queue
+timeout: 120
+run: [sh, -c, 'sleep 120 & echo $! > "$0.child"; echo $$ > "$0.pid"; wait', "{mark}"]
+"""
+
+
+def alive(pid):
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_handlers_die_with_a_killed_broker_and_the_restart_says_they_may_have_run(tmp_path):
+    make_home(tmp_path)
+    actions = tmp_path / "actions"
+    actions.mkdir()
+    (actions / "linger.yaml").write_text(LINGER)
+    server, broker = start_broker(tmp_path, actions)
+    marks, ids = [tmp_path / f"run{index}" for index in range(3)], []
+    try:
+        for mark in marks:
+            queued = call(broker, "POST", "/v1/actions", {"action": "linger", "mark": str(mark)}, user="agent")
+            assert queued.status_code == 202, queued.text
+            ids.append(queued.json()["id"])
+            assert decide(broker, ids[-1], "approve")["status"] == "running"
+        assert wait_until(lambda: all(pathlib.Path(f"{mark}.pid").exists() and pathlib.Path(f"{mark}.child").exists()
+                                      and pathlib.Path(f"{mark}.child").read_text().strip() for mark in marks))
+        pids = [int(pathlib.Path(f"{mark}.{kind}").read_text()) for mark in marks for kind in ("pid", "child")]
+        assert all(alive(pid) for pid in pids)
+        started = [record(broker, request_id)["started"] for request_id in ids]
+        assert all(started), "a running command's record says when it was let start"
+    finally:
+        server.process.kill()  # kill -9: no shutdown code runs
+        server.process.wait(timeout=10)
+    assert wait_until(lambda: not any(alive(pid) for pid in pids), timeout=5), \
+        f"still running after the broker died: {[pid for pid in pids if alive(pid)]}"
+
+    server, broker = start_broker(tmp_path, actions)
+    try:
+        for request_id, start in zip(ids, started):
+            after = record(broker, request_id)
+            assert after["status"] == "failed"
+            assert "while its command ran" in after["reason"] and start in after["reason"], after["reason"]
+            assert "may have run" in after["reason"]
+    finally:
+        server.stop()
+
+
+def test_a_handler_killed_for_its_timeout_takes_its_process_group_with_it(tmp_path):
+    make_home(tmp_path)
+    actions = tmp_path / "actions"
+    actions.mkdir()
+    (actions / "linger.yaml").write_text(LINGER.replace("timeout: 120", "timeout: 1").replace("policy: queue",
+                                                                                             "policy: auto-accept"))
+    server, broker = start_broker(tmp_path, actions)
+    mark = tmp_path / "timed"
+    try:
+        answer = call(broker, "POST", "/v1/actions", {"action": "linger", "mark": str(mark)}, user="agent")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == "failed" and answer.json()["result"].get("timedOut") is True, answer.text
+        child = int(pathlib.Path(f"{mark}.child").read_text())
+        assert wait_until(lambda: not alive(child), timeout=5), "the handler's child outlived its timeout"
+    finally:
         server.stop()

@@ -16,4 +16,8 @@ int conduit_open_beneath(int directory, const char *path, int flags, unsigned in
 /// O_PATH (Linux: a descriptor that only names a place; glibc shows it only under _GNU_SOURCE). 0 elsewhere.
 int conduit_o_path(void);
 
+/// Sends the one byte `byte` on the Unix socket `socket`, carrying `descriptor` (SCM_RIGHTS) with it.
+/// Returns 0, or -1 with errno set.
+int conduit_send_descriptor(int socket, char byte, int descriptor);
+
 #endif

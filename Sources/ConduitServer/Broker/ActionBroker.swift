@@ -137,7 +137,7 @@ public struct ActionBroker: Sendable {
         } else if let template = action.run {
             if !alreadyStarted {
                 record.status = .running
-                try await store.save(record, events: [.decided, .started])
+                try await store.save(record, events: [.decided])
                 finalEvents = [.finished]
             }
             var arguments = values.mapValues(\.argument)
@@ -158,7 +158,17 @@ public struct ActionBroker: Sendable {
             }
             let argv = template.render(arguments)
             let started = ContinuousClock.now
-            let outcome = await runner.run(argv, timeout: .seconds(action.timeout), input: input)
+            // The start is stored before the command may begin: a request stopped without it never ran.
+            let store = self.store
+            let starting = Mutex(record)
+            let outcome = await runner.run(argv, timeout: .seconds(action.timeout), input: input) {
+                let running = starting.withLock { record in
+                    record.started = Date()
+                    return record
+                }
+                try await store.save(running, events: [.started])
+            }
+            record.started = starting.withLock { $0.started }
             metrics.handlerDuration(action: action.name, ContinuousClock.now - started)
             record.result = outcome.json
             record.status = outcome.succeeded ? .completed : .failed
@@ -204,8 +214,8 @@ public struct ActionBroker: Sendable {
         activeWaits.add(1)
         defer { activeWaits.add(-1) }
         let (signal, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let subscription = store.events.subscribe { event in
-            if event.record.id == id, event.record.status.isFinal { continuation.finish() }
+        let subscription = store.events.subscribe(record: id) { published in
+            if published.event.record.status.isFinal { continuation.finish() }
         }
         defer { subscription.cancel() }
         // Subscribed first, then read again: a decision committed in between is not missed.
@@ -262,11 +272,8 @@ public struct ActionBroker: Sendable {
                 action: current.action, params: values?.mapValues(\.resolvedJSON) ?? current.params, created: now,
                 expires: now.addingTimeInterval(TimeInterval(seconds)), sourceRequest: id)
         }
-        let runsCommand = snapshot.catalog[current.action]?.run != nil
-        let transition = try await store.transition(
-            id: id, from: .pending, now: now, events: runsCommand ? [.decided, .started] : [.decided],
-            grant: grant
-        ) { record in
+        let transition = try await store.transition(id: id, from: .pending, now: now, events: [.decided], grant: grant) {
+            record in
             record.status = .running
             record.decision = ActionDecision(kind: .person, by: approver, approver: approver, at: now)
             record.reason = reason

@@ -44,71 +44,93 @@ public struct ExecutionOutcome: Sendable, Equatable {
 /// `/dev/null` (or a file the broker opened for it),
 /// stdout and stderr captured up to ``outputLimit`` bytes each, killed after its timeout.
 ///
+/// Every program runs under `ccc-tether` (``HandlerTether``), in a session of its own: it starts
+/// only after `beforeStart` (the broker records the start there), and it is killed with its process
+/// group when the broker ends, however the broker ends.
+///
 /// Output goes to unlinked temporary files rather than pipes, so a program that leaves a
 /// background child holding its stdout (as `xdg-open` may with a browser) does not hold the request.
 public struct ActionRunner: Sendable {
     public var outputLimit: Int
+    /// The `ccc-tether` executable.
+    public var tether: String
 
-    public init(outputLimit: Int = 64 * 1024) {
+    public init(outputLimit: Int = 64 * 1024, tether: String? = nil) {
         self.outputLimit = outputLimit
+        self.tether = tether ?? HandlerTether.besideExecutable
     }
 
     /// Runs `argv`; `input`, when given, is a descriptor this call takes over (and closes) that
-    /// becomes the program's standard input instead of `/dev/null`.
-    public func run(_ argv: [String], timeout: Duration, input: Int32? = nil) async -> ExecutionOutcome {
-        guard let program = argv.first else {
-            if let input { _ = Foundation.close(input) }
+    /// becomes the program's standard input instead of `/dev/null`. `beforeStart` runs once
+    /// everything is ready and before the program may start; if it throws, nothing runs.
+    public func run(
+        _ argv: [String], timeout: Duration, input: Int32? = nil,
+        beforeStart: @Sendable () async throws -> Void = {}
+    ) async -> ExecutionOutcome {
+        let inputDescriptor = input ?? open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { _ = Foundation.close(inputDescriptor) }
+        guard !argv.isEmpty else {
             return ExecutionOutcome(exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "empty command")
         }
         let stdoutFile: CaptureFile
         let stderrFile: CaptureFile
+        let tetherLine: HandlerTether
         do {
             stdoutFile = try CaptureFile()
             stderrFile = try CaptureFile()
+            tetherLine = try HandlerTether()
         } catch {
-            if let input { _ = Foundation.close(input) }
             return ExecutionOutcome(
-                exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "cannot capture output: \(error)")
+                exitCode: -1, stdout: "", stderr: "", timedOut: false, launchError: "cannot prepare to run: \(error)")
         }
         defer {
             stdoutFile.close()
             stderrFile.close()
+            tetherLine.close()
         }
-        let argumentList = Array(argv.dropFirst())
         let outputDescriptor = dup(stdoutFile.descriptor)
         let errorDescriptor = dup(stderrFile.descriptor)
+        let tether = self.tether
 
         enum Finish: Sendable {
             case exited(TerminationStatus)
             case launchFailed(String)
+            case notStarted(String)
             case timedOut
         }
         let finish: Finish = await withTaskGroup(of: Finish.self) { group in
             group.addTask {
-                let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
                 var options = PlatformOptions()
                 options.createSession = true
                 options.teardownSequence = [
                     .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .milliseconds(500))
                 ]
-                let inputDescriptor = input ?? open("/dev/null", O_RDONLY | O_CLOEXEC)
-                let standardInput = FileDescriptorInput.fileDescriptor(
-                    FileDescriptor(rawValue: inputDescriptor), closeAfterSpawningProcess: true)
                 do {
                     var overrides: [Environment.Key: String?] = [:]
                     for (name, value) in HostProgramEnvironment.variables {
                         if let key = Environment.Key(rawValue: name) { overrides[key] = value }
                     }
                     let result = try await Subprocess.run(
-                        executable, arguments: Arguments(argumentList), environment: .inherit.updating(overrides),
-                        platformOptions: options, input: standardInput,
+                        .path(FilePath(tether)), arguments: Arguments(argv), environment: .inherit.updating(overrides),
+                        platformOptions: options,
+                        input: .fileDescriptor(FileDescriptor(rawValue: tetherLine.tetherEnd), closeAfterSpawningProcess: true),
                         output: .fileDescriptor(FileDescriptor(rawValue: outputDescriptor), closeAfterSpawningProcess: true),
                         error: .fileDescriptor(FileDescriptor(rawValue: errorDescriptor), closeAfterSpawningProcess: true))
                     return .exited(result.terminationStatus)
                 } catch {
                     if Task.isCancelled { return .timedOut }
-                    return .launchFailed("cannot run \(program): \(error)")
+                    return .launchFailed("cannot run \(tether) (ccc-tether, which runs every handler): \(error)")
                 }
+            }
+            do {
+                try await beforeStart()
+                try tetherLine.release(input: inputDescriptor)
+            } catch {
+                // Closing our end tells ccc-tether to run nothing.
+                tetherLine.close()
+                let reason = "not started: \(error)"
+                _ = await group.next()
+                return .notStarted(reason)
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
@@ -126,13 +148,24 @@ public struct ActionRunner: Sendable {
         let stderr = stderrFile.read(limit: outputLimit)
         switch finish {
         case .exited(let status):
+            switch tetherLine.report() {
+            case .cannotRun(let code):
+                let message = "cannot run \(argv[0]): \(String(validatingCString: strerror(code)) ?? "errno \(code)")"
+                return ExecutionOutcome(exitCode: 127, stdout: stdout, stderr: stderr, timedOut: false, launchError: message)
+            case .notStarted:
+                return ExecutionOutcome(
+                    exitCode: -1, stdout: stdout, stderr: stderr, timedOut: false,
+                    launchError: "ccc-tether ended before starting \(argv[0]) (\(status))")
+            case .started:
+                break
+            }
             let code: Int32
             switch status {
             case .exited(let value): code = value
             case .signaled(let signal): code = 128 + signal
             }
             return ExecutionOutcome(exitCode: code, stdout: stdout, stderr: stderr, timedOut: false, launchError: nil)
-        case .launchFailed(let message):
+        case .launchFailed(let message), .notStarted(let message):
             // Subprocess closes the handed-over descriptors on a failed spawn too.
             return ExecutionOutcome(exitCode: 127, stdout: stdout, stderr: stderr, timedOut: false, launchError: message)
         case .timedOut:

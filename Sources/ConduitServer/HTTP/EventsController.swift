@@ -1,4 +1,3 @@
-import Synchronization
 import ConduitCore
 import ConduitStore
 import Foundation
@@ -13,6 +12,11 @@ import ServiceLifecycle
 /// as `data:`. `Last-Event-ID` replays the stored events after that id first. A comment line goes
 /// out every ``heartbeat`` so idle connections stay open. The answer is signed over `@status` and
 /// `content-type` (a stream has no digest).
+///
+/// Fan-out stays cheap however many subscribers there are: an event's frame is encoded once for all
+/// of them (``PublishedEvent``), and each subscriber's writer sends everything that arrived since its
+/// last write in one write (``EventMailbox``). A subscriber more than ``bufferSize`` events behind
+/// gets `event: overflow` with `{"dropped", "resume_after"}` and the stream ends.
 public struct EventsController: Sendable {
     let broker: ActionBroker
     let heartbeat: Duration
@@ -31,11 +35,6 @@ public struct EventsController: Sendable {
     /// Routes, to be added behind ``SignatureMiddleware``.
     public func addRoutes(to group: RouterGroup<ConduitRequestContext>) {
         group.get("events", use: stream)
-    }
-
-    private enum Item: Sendable {
-        case event(BrokerEvent)
-        case heartbeat
     }
 
     @Sendable func stream(_ request: Request, context: ConduitRequestContext) async throws -> Response {
@@ -61,11 +60,9 @@ public struct EventsController: Sendable {
         }
         // Subscribe before reading the replay, so nothing falls between the two; duplicates are
         // skipped by id below.
-        let (items, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
-        let overflow = DroppedCount()
-        let subscription = broker.store.events.subscribe { event in
-            guard visible(event) else { return }
-            if case .dropped = continuation.yield(.event(event)) { overflow.add() }
+        let mailbox = EventMailbox(capacity: bufferSize)
+        let subscription = broker.store.events.subscribe { published in
+            if visible(published.event) { mailbox.deliver(published) }
         }
         let replay: [BrokerEvent]
         do {
@@ -84,65 +81,50 @@ public struct EventsController: Sendable {
                 let beat = Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: heartbeat)
-                        continuation.yield(.heartbeat)
+                        mailbox.heartbeat()
                     }
                 }
                 defer {
                     beat.cancel()
                     subscription.cancel()
-                    continuation.finish()
+                    mailbox.close()
                     slot.release()
                 }
                 var last = startingAfter
-                try await writer.write(ByteBuffer(string: ServerSentEvent.comment("conduit events for \(user)")))
+                var opening = ServerSentEvent.comment("conduit events for \(user)")
                 for event in replay where event.id > last {
-                    try await writer.write(ByteBuffer(string: Self.encode(event)))
+                    opening += PublishedEvent.serverSentEvent(for: event)
                     last = event.id
                 }
+                try await writer.write(ByteBuffer(string: opening))
                 try await withGracefulShutdownHandler {
-                    delivery: for await item in items {
-                        switch item {
-                        case .event(let event):
-                            guard event.id > last else { continue }
-                            let dropped = overflow.take()
-                            if dropped > 0 {
-                                // Fallen more than the buffer behind: say so and end the stream; the
-                                // client resumes with Last-Event-ID = the last id it saw.
-                                let marker = ServerSentEvent(
-                                    id: nil, event: "overflow",
-                                    data: #"{"dropped":\#(dropped),"resume_after":\#(last)}"#)
-                                try await writer.write(ByteBuffer(string: marker.encoded))
-                                break delivery
-                            }
-                            try await writer.write(ByteBuffer(string: Self.encode(event)))
-                            last = event.id
-                        case .heartbeat:
-                            try await writer.write(ByteBuffer(string: ServerSentEvent.comment("heartbeat")))
+                    for await _ in mailbox.wakeUps {
+                        let batch = mailbox.take()
+                        var text = ""
+                        for published in batch.events where published.event.id > last {
+                            text += published.serverSentEvent
+                            last = published.event.id
                         }
+                        if batch.dropped > 0 {
+                            // Fallen more than the buffer behind: say so and end the stream; the
+                            // client resumes with Last-Event-ID = the last id it saw.
+                            text += ServerSentEvent(
+                                id: nil, event: "overflow", data: #"{"dropped":\#(batch.dropped),"resume_after":\#(last)}"#
+                            ).encoded
+                            try await writer.write(ByteBuffer(string: text))
+                            break
+                        }
+                        if batch.heartbeat { text += ServerSentEvent.comment("heartbeat") }
+                        if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
                     }
                 } onGracefulShutdown: {
-                    continuation.finish()
+                    mailbox.close()
                 }
                 try await writer.finish(nil)
             })
-    }
-
-    static func encode(_ event: BrokerEvent) -> String {
-        ServerSentEvent(
-            id: String(event.id), event: event.kind.rawValue,
-            data: event.json.compactText
-        ).encoded
     }
 }
 
 extension HTTPField.Name {
     static let lastEventID = Self("Last-Event-ID")!
-}
-
-/// Events a subscriber's buffer had to drop, counted where they are dropped.
-final class DroppedCount: Sendable {
-    private let count = Mutex(0)
-    func add() { count.withLock { $0 += 1 } }
-    /// The count so far, reset to zero.
-    func take() -> Int { count.withLock { value in defer { value = 0 }; return value } }
 }
