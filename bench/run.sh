@@ -9,9 +9,9 @@
 #             audit-verify: `audit verify` over AUDIT_ROWS rows (default 100000);
 #             hook: `ccc-client hook` wall time per tool call as Claude Code pays it (a new process
 #             each time, HOOK_RUNS runs, default 200) for an auto-accepted Read and a denied rm -rf.
-#             fanout: SUBSCRIBERS (default 500) /v1/events streams stay open (8 per user) while
-#             signed decisions run; decision and /healthz latency, and whether every subscriber saw
-#             every event in order.
+#             fanout: SUBSCRIBERS (default 500) /v1/events streams stay open (8 per user, in a
+#             second process at nice 19) while signed decisions run; decision and /healthz
+#             latency, and whether every subscriber saw every event in order.
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
 #
@@ -24,7 +24,7 @@ connections=${1:-8}
 seconds=${2:-10}
 workload=${WORKLOAD:-all}
 build=(swift build -c release --scratch-path .build-cmo -Xswiftc -cross-module-optimization)
-for product in ccc-server ccc-keygen conduit-bench ccc-client; do
+for product in ccc-server ccc-tether ccc-keygen conduit-bench ccc-client; do
   "${build[@]}" --product "$product" >/dev/null
 done
 bin=$("${build[@]}" --show-bin-path)
@@ -72,14 +72,29 @@ case "$workload" in
     bench --workload signed
     ;;
   fanout)
+    # The subscribers run in a process of their own at the lowest priority, so what is measured is
+    # whether the broker keeps answering requests while it fans out (not whether two busy clients
+    # share two cores).
     subscribers=${SUBSCRIBERS:-500}
     users=$(( (subscribers + 7) / 8 ))
     for i in $(seq 0 $((users - 1))); do
       (cd "$work" && "$bin/ccc-keygen" --add "sub$i" >/dev/null && "$bin/ccc-keygen" --grant "sub$i:agent" >/dev/null)
     done
     start_server
-    echo "ccc-server (release) at $url; $(nproc) cores; $subscribers event-stream subscribers"
-    bench --workload fanout --subscribers "$subscribers"
+    echo "ccc-server (release) at $url; $(nproc) cores; $subscribers event-stream subscribers, $connections connections deciding"
+    nice -n 19 "$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --workload subscribe \
+      --subscribers "$subscribers" --duration "$((seconds + 2))" > "$work/subscribers.log" 2>&1 &
+    watcher=$!
+    for _ in $(seq 1 1200); do grep -q "streams open" "$work/subscribers.log" && break; sleep 0.05; done
+    grep "streams open" "$work/subscribers.log"
+    before=$(awk '{print $14 + $15}' "/proc/$server/stat")
+    bench --workload decide | grep -v "^conduit-bench:"
+    after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+    awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" -v s="$seconds" \
+      'BEGIN { printf "ccc-server CPU while deciding: %.1f s in %d s\n", ticks / hz, s }'
+    wait "$watcher" || true
+    grep -v "streams open" "$work/subscribers.log"
+    echo "(every subscriber should have the same count and one last id: none missed an event)"
     ;;
   audit-verify)
     "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"

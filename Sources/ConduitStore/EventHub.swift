@@ -7,8 +7,10 @@ import Synchronization
 ///
 /// Publishing runs on the store's writer after each commit, so it does the least it can: each event
 /// is wrapped once in a ``PublishedEvent`` (whose wire form is encoded at most once, for all
-/// subscribers), a record's waiters are found by its id instead of asking every listener, and a
-/// listener only hands the event on (it must not block).
+/// subscribers); a record's waiters are found by its id and told at once; listeners to every event
+/// are called from a ``FanOutThread`` of the hub's own, at a lower priority, so five hundred of
+/// them hold up neither the next commit nor requests. A listener only hands the event on (it must
+/// not block).
 public final class EventHub: Sendable {
     /// A registered listener; ``cancel()`` it when done.
     public struct Subscription: Sendable {
@@ -31,13 +33,27 @@ public final class EventHub: Sendable {
         var recordOf: [UInt64: String] = [:]
     }
 
-    private let state = Mutex(State())
+    private final class Listeners: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let listeners = Listeners()
+    private let fanOut = FanOutThread(name: "conduit-fan-out")
 
     public init() {}
 
+    deinit { fanOut.stop() }
+
+    /// Returns once every event published before the call reached the listeners to every event.
+    public func delivered() async {
+        await withCheckedContinuation { continuation in
+            fanOut.run { continuation.resume() }
+        }
+    }
+
     /// Calls `listener` with every event published from now on, until canceled.
     public func subscribe(_ listener: @escaping Listener) -> Subscription {
-        let id = state.withLock { state in
+        let id = listeners.state.withLock { state in
             state.nextID += 1
             state.everything[state.nextID] = listener
             return state.nextID
@@ -47,7 +63,7 @@ public final class EventHub: Sendable {
 
     /// Calls `listener` with every event of record `recordID` published from now on, until canceled.
     public func subscribe(record recordID: String, _ listener: @escaping Listener) -> Subscription {
-        let id = state.withLock { state in
+        let id = listeners.state.withLock { state in
             state.nextID += 1
             state.byRecord[recordID, default: [:]][state.nextID] = listener
             state.recordOf[state.nextID] = recordID
@@ -56,25 +72,32 @@ public final class EventHub: Sendable {
         return Subscription(id: id, hub: self)
     }
 
-    /// Delivers `events` to their listeners.
+    /// Delivers `events`: to their records' followers now, to everyone's listeners from the fan-out
+    /// thread (in the same order).
     public func publish(_ events: [BrokerEvent]) {
         let published = events.map(PublishedEvent.init)
-        let (everyone, followers) = state.withLock { state in
+        let (followers, anyoneListens) = listeners.state.withLock { state in
             let followers = state.byRecord.isEmpty
                 ? [] : published.map { event in state.byRecord[event.event.record.id].map { Array($0.values) } ?? [] }
-            return (Array(state.everything.values), followers)
+            return (followers, !state.everything.isEmpty)
         }
-        for (index, event) in published.enumerated() {
-            if !followers.isEmpty { for listener in followers[index] { listener(event) } }
-            for listener in everyone { listener(event) }
+        for (index, event) in published.enumerated() where !followers.isEmpty {
+            for listener in followers[index] { listener(event) }
+        }
+        guard anyoneListens else { return }
+        fanOut.run { [listeners] in
+            let everyone = listeners.state.withLock { Array($0.everything.values) }
+            for event in published {
+                for listener in everyone { listener(event) }
+            }
         }
     }
 
     /// How many listeners are registered.
-    public var listenerCount: Int { state.withLock { $0.everything.count + $0.recordOf.count } }
+    public var listenerCount: Int { listeners.state.withLock { $0.everything.count + $0.recordOf.count } }
 
     private func remove(_ id: UInt64) {
-        state.withLock { state in
+        listeners.state.withLock { state in
             if state.everything.removeValue(forKey: id) != nil { return }
             guard let recordID = state.recordOf.removeValue(forKey: id) else { return }
             state.byRecord[recordID]?.removeValue(forKey: id)

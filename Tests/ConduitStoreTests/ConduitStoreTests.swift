@@ -39,6 +39,7 @@ struct ConduitStoreTests {
             try await group.waitForAll()
         }
         #expect(try await store.count() == 500)
+        await store.events.delivered()
         #expect(seen.values == seen.values.sorted())
         #expect(seen.values.count == 500)
         #expect(try await store.events(after: 0).count == 500)

@@ -20,7 +20,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Seconds of measurement per workload.") var duration = 10.0
     @Option(help: "Seconds of warm-up per workload.") var warmup = 2.0
-    @Option(help: "Workloads: both, healthz, signed, unsigned-post, queue, all (both, then queue), audit-verify, fanout.")
+    @Option(help: "Workloads: both, healthz, signed, unsigned-post, queue, all (both, then queue), audit-verify; for fan-out, subscribe (event streams, in one process) and decide (signed decisions and /healthz, in another).")
     var workload = "both"
     @Option(help: "Approving user, for the queue workload.") var approver = "user"
     @Option(help: "Queued decision-only action, for the queue workload.") var queueAction = "ask"
@@ -28,7 +28,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Pending requests to list in the queue workload.") var pending = 10_000
     @Option(help: "Database for the audit-verify workload (filled if empty).") var db = "audit-bench.sqlite"
     @Option(help: "Audit rows to write for the audit-verify workload.") var auditRows = 100_000
-    @Option(help: "Event-stream subscribers for the fanout workload (users sub0, sub1, … in the secrets file).")
+    @Option(help: "Event-stream subscribers for the subscribe workload (users sub0, sub1, … in the secrets file).")
     var subscribers = 500
     @Option(help: "Event streams each subscribing user opens (the server allows 8).") var streamsPerUser = 8
     @Flag(help: "Time the per-request building blocks in process instead.") var micro = false
@@ -96,10 +96,13 @@ struct Bench: AsyncParsableCommand {
             _ = await measure(signed, seconds: warmup)
             rows.append(("signed decision (\(action))", await measure(signed, seconds: duration)))
         }
-        if workload == "fanout" {
-            try await FanoutBench.run(
-                server: server, secretsPath: secrets, agent: client, http: http, subscribers: subscribers,
-                perUser: streamsPerUser, connections: connections, seconds: duration, action: action)
+        if workload == "subscribe" {
+            try await FanoutBench.subscribe(
+                server: server, secretsPath: secrets, count: subscribers, perUser: streamsPerUser, seconds: duration)
+        }
+        if workload == "decide" {
+            try await FanoutBench.load(
+                server: server, agent: client, http: http, connections: connections, seconds: duration, action: action)
         }
         if workload == "queue" || all {
             let approving = try ConduitHTTPClient(

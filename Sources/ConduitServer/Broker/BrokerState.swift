@@ -11,6 +11,7 @@ public final class BrokerState: Sendable {
     }
 
     private let current: Mutex<Snapshot>
+    private let changes = Atomic<UInt64>(0)
     private let secretsPath: String
     private let actionsDirectory: String
 
@@ -31,9 +32,14 @@ public final class BrokerState: Sendable {
     /// What is loaded now.
     public var snapshot: Snapshot { current.withLock { $0 } }
 
+    /// Counts the changes to what is loaded (without taking the lock), so a cache of something
+    /// derived from ``snapshot`` can tell it is stale.
+    public var generation: UInt64 { changes.load(ordering: .acquiring) }
+
     /// Puts `secrets` in force (what a reload of an edited secrets file does), keeping the catalog.
     public func replace(secrets: Secrets) {
         current.withLock { $0.secrets = secrets }
+        changes.add(1, ordering: .releasing)
     }
 
     /// Reads both files again; keeps the old ones if either new one is invalid.
@@ -41,6 +47,7 @@ public final class BrokerState: Sendable {
         do {
             let fresh = try Self.load(secretsPath: secretsPath, actionsDirectory: actionsDirectory)
             current.withLock { $0 = fresh }
+            changes.add(1, ordering: .releasing)
             logger.info(
                 "reloaded secrets and actions",
                 metadata: ["users": "\(fresh.secrets.users.count)", "actions": "\(fresh.catalog.actions.count)"])

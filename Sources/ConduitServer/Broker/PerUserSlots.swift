@@ -25,6 +25,9 @@ public final class PerUserSlots: Sendable {
     /// Slots `user` holds now.
     public func count(for user: String) -> Int { used.withLock { $0[user] ?? 0 } }
 
+    /// Slots all users hold now.
+    public var total: Int { used.withLock { $0.values.reduce(0, +) } }
+
     fileprivate func giveBack(_ user: String) {
         used.withLock { used in
             used[user, default: 1] -= 1
