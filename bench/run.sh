@@ -12,6 +12,7 @@
 #             fanout: SUBSCRIBERS (default 500) /v1/events streams stay open (8 per user, in a
 #             second process at nice 19) while signed decisions run; decision and /healthz
 #             latency, and whether every subscriber saw every event in order.
+#   (bench/handler_teardown.py measures handlers killed with the broker; see its header.)
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
 #
