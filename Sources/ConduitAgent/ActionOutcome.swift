@@ -24,18 +24,18 @@ public enum ActionOutcome: Sendable, Equatable {
     public init(response: ConduitResponse) {
         let json = response.json ?? .null
         let reason = json["reason"]?.stringValue
-        switch (response.status, json["status"]?.stringValue) {
-        case (200, "completed"):
+        switch (response.status, json["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:))) {
+        case (200, .completed):
             self = .completed(record: json)
-        case (200, "failed"):
+        case (200, .failed):
             self = .failed(reason: reason ?? "the action failed", record: json)
-        case (200, "denied"), (403, "denied"):
+        case (200, .denied), (403, .denied):
             self = .denied(reason: reason ?? "denied", approver: json["decision"]?["approver"]?.stringValue)
-        case (200, "expired"):
+        case (200, .expired):
             self = .expired(reason: reason ?? "no one decided before the request expired")
-        case (200, "canceled"):
+        case (200, .canceled):
             self = .canceled(reason: reason ?? "the request was canceled")
-        case (200, "pending"), (200, "running"), (202, _):
+        case (200, .pending), (200, .running), (202, _):
             self = .stillPending(id: json["id"]?.stringValue ?? "")
         default:
             self = .refused(status: response.status, message: response.errorMessage ?? "the broker answered \(response.status)")

@@ -1,3 +1,4 @@
+import ConduitCore
 import GRDB
 import Synchronization
 

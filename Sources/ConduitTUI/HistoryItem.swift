@@ -27,7 +27,7 @@ public struct HistoryItem: Sendable, Equatable {
     /// Reads an entry of `GET /v1/audit`; nil for events the history does not show.
     public init?(auditEntry entry: JSONValue) {
         guard let event = entry["event"]?.stringValue, Self.events.contains(event),
-            let at = entry["at"]?.stringValue.flatMap(QueueItem.parseDate)
+            let at = entry["at"]?.stringValue.flatMap(ActionRecord.parse)
         else { return nil }
         self.init(
             at: at, action: entry["action"]?.stringValue ?? "", submitter: entry["user"]?.stringValue ?? "",

@@ -47,25 +47,22 @@ public struct QueueItem: Sendable, Equatable {
         self.params = params
     }
 
-    /// Reads a record as the broker serialises it; nil if it lacks an id, action, submitter or date.
-    public init?(record: JSONValue) {
-        guard let id = record["id"]?.stringValue, let action = record["action"]?.stringValue,
-            let submitter = record["submitter"]?.stringValue,
-            let created = record["created"]?.stringValue.flatMap(Self.parseDate)
-        else { return nil }
-        let params = RequestField.fields(of: record["params"]).map { (name: $0.name, value: $0.value) }
+    /// The request `record` shows.
+    public init(record: ActionRecord) {
+        let params = RequestField.fields(of: .object(record.params)).map { (name: $0.name, value: $0.value) }
         self.init(
-            id: id, action: action, description: record["description"]?.stringValue ?? "", submitter: submitter,
-            created: created, expires: record["expires"]?.stringValue.flatMap(Self.parseDate), params: params)
+            id: record.id, action: record.action, description: record.description, submitter: record.submitter,
+            created: record.created, expires: record.expires, params: params)
+    }
+
+    /// Reads a record as the broker serialises it (``ActionRecord/init(json:)``); nil if it is not one.
+    public init?(record: JSONValue) {
+        guard let record = ActionRecord(json: record) else { return nil }
+        self.init(record: record)
     }
 
     /// The first 8 characters of the id.
     public var shortID: String { String(id.prefix(8)) }
-
-    static func parseDate(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
-            ?? (try? Date(text, strategy: .iso8601))
-    }
 
     public static func == (lhs: QueueItem, rhs: QueueItem) -> Bool {
         lhs.id == rhs.id && lhs.action == rhs.action && lhs.description == rhs.description

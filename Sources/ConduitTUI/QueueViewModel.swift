@@ -93,7 +93,8 @@ public struct QueueViewModel: Sendable {
     @discardableResult
     public mutating func apply(kind: String, record: JSONValue, now: Date = Date()) -> Bool {
         guard let id = record["id"]?.stringValue else { return false }
-        if kind == "queued", record["status"]?.stringValue == "pending", let item = QueueItem(record: record) {
+        let status = record["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:))
+        if BrokerEvent.Kind(rawValue: kind) == .queued, status == .pending, let item = QueueItem(record: record) {
             guard !items.contains(where: { $0.id == id }) else { return false }
             replaceItems(items + [item], now: now)
             return true

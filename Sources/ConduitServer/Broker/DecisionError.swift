@@ -1,3 +1,4 @@
+import ConduitCore
 import ConduitStore
 
 /// Why a decision, cancellation, grant or wait was refused. Nothing changed when one is thrown.

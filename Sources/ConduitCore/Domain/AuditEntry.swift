@@ -1,4 +1,3 @@
-import ConduitCore
 import Foundation
 
 /// One line of the append-only audit log: who asked for or decided what, when, with what outcome.
@@ -65,7 +64,7 @@ public struct AuditEntry: Sendable, Equatable {
     }
 
     /// The entry an event about `record` leaves in the log.
-    static func about(_ event: BrokerEvent.Kind, record: ActionRecord, at time: Date) -> AuditEntry {
+    public static func about(_ event: BrokerEvent.Kind, record: ActionRecord, at time: Date) -> AuditEntry {
         var detail: [String: JSONValue] = ["params": .object(record.params)]
         if let reason = record.reason { detail["reason"] = .string(reason) }
         if let decision = record.decision {

@@ -1,4 +1,3 @@
-import ConduitCore
 import Foundation
 
 /// "Approve and remember": later requests identical to an approved one are accepted until ``expires``.

@@ -1,4 +1,3 @@
-import ConduitCore
 import Foundation
 
 /// Something that happened to a request, as `GET /v1/events` streams it. Stored, so ids survive restarts.
@@ -37,4 +36,25 @@ public struct BrokerEvent: Sendable, Equatable {
     public var json: JSONValue {
         ["id": .integer(id), "type": .string(kind.rawValue), "at": .string(ActionRecord.format(time)), "record": record.json]
     }
+
+    /// Reads the ``json`` payload back (a `/v1/events` event's `data:`); nil if it is not one.
+    public init?(json: JSONValue) {
+        guard let id = json["id"]?.integerValue, let kind = json["type"]?.stringValue.flatMap(Kind.init(rawValue:)),
+            let time = json["at"]?.stringValue.flatMap(ActionRecord.parse), let record = json["record"].flatMap(ActionRecord.init(json:))
+        else { return nil }
+        self.init(id: id, kind: kind, time: time, record: record)
+    }
+}
+
+extension BrokerEvent: Codable {
+    public init(from decoder: any Decoder) throws {
+        let value = try JSONValue(from: decoder)
+        guard let event = BrokerEvent(json: value) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a broker event (id, type, at and record are required)"))
+        }
+        self = event
+    }
+
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
 }

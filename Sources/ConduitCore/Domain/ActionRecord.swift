@@ -1,4 +1,3 @@
-import ConduitCore
 import Foundation
 
 /// Everything known about one accepted request.
@@ -117,12 +116,29 @@ public struct ActionRecord: Sendable, Equatable {
             finished: json["finished"]?.stringValue.flatMap(Self.parse))
     }
 
-    static func parse(_ text: String) -> Date? {
-        try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    /// Reads a date of the wire format (``format(_:)``; whole seconds accepted too). The one parser
+    /// for the broker's dates: server, client, TUI and agent adapters all read them here.
+    public static func parse(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
     }
 
     /// ISO 8601 with milliseconds, UTC.
     public static func format(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
+}
+
+extension ActionRecord: Codable {
+    /// Decodes the one JSON shape of ``json`` (what the API serves and stored events keep).
+    public init(from decoder: any Decoder) throws {
+        let value = try JSONValue(from: decoder)
+        guard let record = ActionRecord(json: value) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not an action record (id, action, submitter, params, status and created are required)"))
+        }
+        self = record
+    }
+
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
 }
