@@ -99,5 +99,10 @@ public struct AuditChainBreak: Error, Sendable, Equatable, CustomStringConvertib
     public var id: Int64
     public var reason: String
 
+    public init(id: Int64, reason: String) {
+        self.id = id
+        self.reason = reason
+    }
+
     public var description: String { "audit_log row \(id): \(reason)" }
 }
