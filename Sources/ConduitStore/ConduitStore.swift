@@ -14,19 +14,22 @@ public final class ConduitStore: Sendable {
 
     /// Whether events are written to the audit log. Only benchmarks turn it off, to measure its cost.
     public let auditing: Bool
+    /// Where "now" comes from for everything this store dates or compares (and the broker on it).
+    public let clock: any BrokerClock
 
-    public init(database: ConduitDatabase, auditing: Bool = true) {
+    public init(database: ConduitDatabase, auditing: Bool = true, clock: any BrokerClock = SystemClock()) {
         let hub = EventHub()
         self.database = database
         self.auditing = auditing
+        self.clock = clock
         self.events = hub
         self.writer = GroupCommitWriter(
             writer: database.writer, walWatch: WriteAheadLogWatch(database: database.path), publish: { hub.publish($0) })
     }
 
     /// A fresh in-memory store (tests, benchmarks).
-    public static func inMemory() throws -> ConduitStore {
-        ConduitStore(database: try .open(path: ":memory:"))
+    public static func inMemory(clock: any BrokerClock = SystemClock()) throws -> ConduitStore {
+        ConduitStore(database: try .open(path: ":memory:"), clock: clock)
     }
 
     // MARK: Records
@@ -45,11 +48,12 @@ public final class ConduitStore: Sendable {
     /// - Returns: the updated record, or `.unchanged(current)` when it was not in that state
     ///   (`current` is nil for an unknown id).
     public func transition(
-        id: String, from expected: ActionStatus, now: Date = Date(), events kinds: [BrokerEvent.Kind],
+        id: String, from expected: ActionStatus, now: Date? = nil, events kinds: [BrokerEvent.Kind],
         grant: Grant? = nil,
         _ change: @escaping @Sendable (inout ActionRecord) -> Void
     ) async throws -> Transition {
-        try await writer.write { db, events in
+        let now = now ?? clock.now()
+        return try await writer.write { db, events in
             guard let row = try ActionRecordRow.fetchOne(db, key: id) else { return .unchanged(nil) }
             var record = row.record
             guard record.status == expected else { return .unchanged(record) }
@@ -89,8 +93,9 @@ public final class ConduitStore: Sendable {
 
     /// Marks every pending request whose deadline is at or before `now` as `expired`. Returns them.
     @discardableResult
-    public func expirePending(now: Date = Date()) async throws -> [ActionRecord] {
-        try await writer.write { db, events in
+    public func expirePending(now: Date? = nil) async throws -> [ActionRecord] {
+        let now = now ?? clock.now()
+        return try await writer.write { db, events in
             let due = try ActionRecordRow
                 .filter(Column("status") == ActionStatus.pending.rawValue)
                 .filter(Column("expires") <= now.timeIntervalSince1970)
@@ -154,8 +159,9 @@ public final class ConduitStore: Sendable {
     /// Marks every request left `running` by a stop as `failed` (interrupted); never re-runs one.
     /// Call once at start, before serving. Returns how many were marked.
     @discardableResult
-    public func failInterruptedRequests(now: Date = Date()) async throws -> Int {
-        try await writer.write { db, events in
+    public func failInterruptedRequests(now: Date? = nil) async throws -> Int {
+        let now = now ?? clock.now()
+        return try await writer.write { db, events in
             let running = try ActionRecordRow.filter(Column("status") == ActionStatus.running.rawValue).fetchAll(db)
             for row in running {
                 var record = row.record
@@ -199,10 +205,11 @@ public final class ConduitStore: Sendable {
 
     /// Deletes events that are both older than `age` and not among the newest `keep`.
     @discardableResult
-    public func pruneEvents(olderThan age: TimeInterval = 24 * 3600, keep: Int = 1000, now: Date = Date()) async throws
+    public func pruneEvents(olderThan age: TimeInterval = 24 * 3600, keep: Int = 1000, now: Date? = nil) async throws
         -> Int
     {
-        try await writer.write { db, _ in
+        let now = now ?? clock.now()
+        return try await writer.write { db, _ in
             try db.execute(
                 sql: """
                     DELETE FROM event WHERE time < ? AND id <= (SELECT COALESCE(MAX(id), 0) FROM event) - ?
@@ -216,7 +223,7 @@ public final class ConduitStore: Sendable {
         -> [BrokerEvent]
     {
         guard !kinds.isEmpty else { return [] }
-        let time = Date()
+        let time = clock.now()
         let text = record.json.compactText
         return try kinds.map { kind in
             var row = EventRow(kind: kind, time: time, record: record, text: text)
@@ -234,9 +241,10 @@ public final class ConduitStore: Sendable {
     }
 
     /// Active grants for exactly this submitter, action and parameters, newest first.
-    public func activeGrants(submitter: String, action: String, params: [String: JSONValue], now: Date = Date())
+    public func activeGrants(submitter: String, action: String, params: [String: JSONValue], now: Date? = nil)
         async throws -> [Grant]
     {
+        let now = now ?? clock.now()
         let key = Grant.key(for: params)
         return try await database.writer.read { db in
             try GrantRow
@@ -249,8 +257,9 @@ public final class ConduitStore: Sendable {
     }
 
     /// Every active grant, newest first (callers filter by who may see them).
-    public func activeGrants(now: Date = Date()) async throws -> [Grant] {
-        try await database.writer.read { db in
+    public func activeGrants(now: Date? = nil) async throws -> [Grant] {
+        let now = now ?? clock.now()
+        return try await database.writer.read { db in
             try GrantRow
                 .filter(Column("revoked") == nil && Column("expires") > now.timeIntervalSince1970)
                 .order(Column("created").desc)
@@ -265,8 +274,9 @@ public final class ConduitStore: Sendable {
     }
 
     /// Revokes grant `id` (if not already revoked); returns it as it stands.
-    public func revokeGrant(id: String, by user: String, now: Date = Date()) async throws -> Grant? {
-        try await writer.write { db, _ in
+    public func revokeGrant(id: String, by user: String, now: Date? = nil) async throws -> Grant? {
+        let now = now ?? clock.now()
+        return try await writer.write { db, _ in
             guard var row = try GrantRow.fetchOne(db, key: id) else { return nil }
             if row.revoked == nil {
                 row.revoked = now.timeIntervalSince1970

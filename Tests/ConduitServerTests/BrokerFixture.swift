@@ -45,8 +45,8 @@ struct BrokerFixture {
     }
 
     /// A broker over a fresh in-memory store.
-    func makeBroker() throws -> ActionBroker {
-        buildBroker(configuration: configuration, state: state, store: try ConduitStore.inMemory())
+    func makeBroker(clock: any BrokerClock = SystemClock()) throws -> ActionBroker {
+        buildBroker(configuration: configuration, state: state, store: try ConduitStore.inMemory(clock: clock))
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: hostDirectory) }

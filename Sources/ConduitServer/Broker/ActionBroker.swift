@@ -10,6 +10,8 @@ import Synchronization
 public struct ActionBroker: Sendable {
     public let state: BrokerState
     public let store: ConduitStore
+    /// The store's clock: every date the broker sets or compares, and how long a `?wait=` lasts.
+    public var clock: any BrokerClock { store.clock }
     public let validator: ParameterValidator
     public let runner: ActionRunner
     /// Seconds a queued request waits when its action does not say (`--default-expires`).
@@ -55,7 +57,7 @@ public struct ActionBroker: Sendable {
         guard let action = snapshot.catalog[request.action] else { throw RequestError.unknownAction(request.action) }
         let values = try validator.validate(request, against: action)
         let decision = PolicyEvaluator.decide(action, parameters: values)
-        let now = Date()
+        let now = clock.now()
         var record = ActionRecord(
             id: UUID().uuidString.lowercased(), action: action.name, description: action.description,
             submitter: submitter, params: values.mapValues(\.json), status: .pending, created: now,
@@ -92,7 +94,7 @@ public struct ActionBroker: Sendable {
         var detail: [String: JSONValue] = ["reason": .string(AuditField.cut(error.message, limit: 1024))]
         if let parameter = error.parameter { detail["parameter"] = .string(parameter) }
         let entry = AuditEntry(
-            timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.rejected",
+            timeMilliseconds: Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.rejected",
             user: submitter, action: named.map { String($0.prefix(128)) }, outcome: error.code, detail: .object(detail))
         do {
             try await store.audit(entry)
@@ -151,7 +153,7 @@ public struct ActionBroker: Sendable {
                 } catch {
                     record.status = .failed
                     record.reason = "not run: \"\(spec.name)\": \(error)"
-                    record.finished = Date()
+                    record.finished = clock.now()
                     try await store.save(record, events: finalEvents)
                     return record
                 }
@@ -163,7 +165,7 @@ public struct ActionBroker: Sendable {
             let starting = Mutex(record)
             let outcome = await runner.run(argv, timeout: .seconds(action.timeout), input: input) {
                 let running = starting.withLock { record in
-                    record.started = Date()
+                    record.started = clock.now()
                     return record
                 }
                 try await store.save(running, events: [.started])
@@ -177,7 +179,7 @@ public struct ActionBroker: Sendable {
             record.result = [:]
             record.status = .completed
         }
-        record.finished = Date()
+        record.finished = clock.now()
         try await store.save(record, events: finalEvents)
         return record
     }
@@ -202,7 +204,7 @@ public struct ActionBroker: Sendable {
     public func queue(for user: String) async throws -> [ActionRecord] {
         let secrets = state.snapshot.secrets
         let submitters = Set(secrets.userNames.filter { secrets.canApprove(user, submitter: $0) })
-        let now = Date()
+        let now = clock.now()
         return try await store.pending(submittedBy: submitters).filter { ($0.expires ?? .distantFuture) > now }
     }
 
@@ -220,8 +222,9 @@ public struct ActionBroker: Sendable {
         defer { subscription.cancel() }
         // Subscribed first, then read again: a decision committed in between is not missed.
         if let again = try await store.record(id: id), again.status.isFinal { return again }
+        let clock = self.clock
         let timer = Task {
-            try? await Task.sleep(for: .seconds(seconds))
+            try? await clock.sleep(for: .seconds(seconds))
             continuation.finish()
         }
         defer { timer.cancel() }
@@ -246,7 +249,7 @@ public struct ActionBroker: Sendable {
         if let remember, !(1...ActionDefinition.longestExpiry).contains(remember) {
             throw DecisionError.invalid("\"remember\" must be a whole number of seconds from 1 to \(ActionDefinition.longestExpiry)")
         }
-        let now = Date()
+        let now = clock.now()
         // Decided again against what is loaded now: the action must be the version the request was
         // queued (and shown) under, and no rule loaded since may deny it.
         // Paths are mapped and checked once, now; the same result decides, keys the grant and runs.
@@ -323,7 +326,7 @@ public struct ActionBroker: Sendable {
         } catch {
             record.status = .failed
             record.reason = "not run: \((error as? RequestError)?.message ?? "\(error)")"
-            record.finished = Date()
+            record.finished = clock.now()
             try await store.save(record, events: [.finished])
             return record
         }
@@ -344,7 +347,7 @@ public struct ActionBroker: Sendable {
     /// `approver` denies pending request `id`, with an optional `reason` the submitter will read.
     public func deny(id: String, by approver: String, reason: String? = nil) async throws -> ActionRecord {
         let current = try await decidable(id: id, by: approver, secrets: state.snapshot.secrets)
-        let now = Date()
+        let now = clock.now()
         let transition = try await store.transition(id: id, from: .pending, now: now, events: [.decided]) { record in
             record.status = .denied
             record.decision = ActionDecision(kind: .person, by: approver, approver: approver, at: now)
@@ -362,7 +365,7 @@ public struct ActionBroker: Sendable {
         guard current.submitter == user else {
             throw DecisionError.forbidden("only its submitter (\(current.submitter)) may cancel a request")
         }
-        let now = Date()
+        let now = clock.now()
         let transition = try await store.transition(id: id, from: .pending, now: now, events: [.canceled]) { record in
             record.status = .canceled
             record.reason = "canceled by \(user)"
@@ -391,7 +394,7 @@ public struct ActionBroker: Sendable {
 
     /// Marks overdue pending requests `expired`; returns how many.
     @discardableResult
-    public func expireDue(now: Date = Date()) async throws -> Int {
+    public func expireDue(now: Date? = nil) async throws -> Int {
         try await store.expirePending(now: now).count
     }
 

@@ -9,6 +9,8 @@ import ServiceLifecycle
 /// It sleeps until the earliest deadline (at most ``longestSleep``, so a request queued meanwhile
 /// with an earlier deadline is noticed within that time). Approval itself refuses an expired request
 /// whether or not this service has marked it yet. Returns (never throws) on graceful shutdown.
+/// Its time is the broker's clock (``ActionBroker/clock``); refusal summaries keep the wall clock
+/// the signature middleware counts them by.
 public struct ExpiryService: Service {
     let broker: ActionBroker
     let logger: Logger
@@ -25,6 +27,7 @@ public struct ExpiryService: Service {
     }
 
     public func run() async throws {
+        let clock = broker.clock
         await cancelWhenGracefulShutdown {
             var lastPrune = Date.distantPast
             while !Task.isCancelled {
@@ -35,18 +38,18 @@ public struct ExpiryService: Service {
                     if let summary = broker.refusals.endedSummary(now: Int64(Date().timeIntervalSince1970)) {
                         await SignatureMiddleware.auditSummary(summary, store: broker.store, logger: logger)
                     }
-                    if Date().timeIntervalSince(lastPrune) >= pruneInterval {
-                        lastPrune = Date()
+                    if clock.now().timeIntervalSince(lastPrune) >= pruneInterval {
+                        lastPrune = clock.now()
                         try await broker.store.pruneEvents()
                     }
                     if let next = try await broker.store.nextExpiry() {
-                        let untilNext = Duration.milliseconds(Int64(max(0, next.timeIntervalSinceNow) * 1000) + 5)
+                        let untilNext = Duration.milliseconds(Int64(max(0, next.timeIntervalSince(clock.now())) * 1000) + 5)
                         sleep = min(sleep, untilNext)
                     }
                 } catch {
                     logger.error("expiry sweep failed: \(error)")
                 }
-                try? await Task.sleep(for: sleep)
+                try? await clock.sleep(for: sleep)
             }
         }
     }
