@@ -15,12 +15,20 @@ public struct ActionRequest: Sendable, Equatable {
 
     /// Reads a request body.
     public init(body: some Collection<UInt8>) throws(RequestError) {
-        let value: JSONValue
+        try self.init(json: try Self.json(of: body))
+    }
+
+    /// A request body as JSON (whatever its shape); 400 `invalid_json` when it is not JSON.
+    public static func json(of body: some Collection<UInt8>) throws(RequestError) -> JSONValue {
         do {
-            value = try JSONValue.parse(Array(body))
+            return try JSONValue.parse(Array(body))
         } catch {
             throw .invalidJSON("the body is not valid JSON; send an object such as {\"action\": \"list-actions\"}")
         }
+    }
+
+    /// Reads a request from a parsed body.
+    public init(json value: JSONValue) throws(RequestError) {
         guard case .object(var members) = value else {
             throw .invalidJSON("the body must be a JSON object such as {\"action\": \"list-actions\"}")
         }

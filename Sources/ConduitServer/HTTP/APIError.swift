@@ -3,6 +3,7 @@ import ConduitStore
 import Hummingbird
 
 /// An error answer: `{"error": {"code": "…", "message": "…", "parameter": "…"}}` with its status.
+/// Errors say which answer is theirs through ``APIErrorConvertible``.
 public struct APIError: Error, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var code: String
@@ -31,38 +32,10 @@ public struct APIError: Error, Sendable, Equatable {
         return ["error": .object(error)]
     }
 
-    static func badRequest(_ error: RequestError) -> APIError {
-        APIError(status: .badRequest, code: error.code, message: error.message, parameter: error.parameter)
-    }
-
-    static func unauthorized(_ error: AuthenticationError) -> APIError {
-        APIError(status: .unauthorized, code: error.code, message: error.description)
-    }
-
-    static func decision(_ error: DecisionError) -> APIError {
-        switch error {
-        case .notFound: .notFound
-        case .forbidden(let why): APIError(status: .forbidden, code: "forbidden", message: why)
-        case .notPending(let record):
-            APIError(
-                status: .conflict, code: record.status == .pending || record.status == .expired ? "expired" : "not_pending",
-                message: error.message)
-        case .invalid(let why): APIError(status: .badRequest, code: "invalid_body", message: why)
-        }
-    }
-
     static let notFound = APIError(status: .notFound, code: "not_found", message: "no such record")
 
     static func bodyTooLarge(limit: Int) -> APIError {
         APIError(status: .contentTooLarge, code: "body_too_large", message: "the body exceeds \(limit) bytes")
-    }
-
-    /// 507 `storage_full` or 503 `storage_unavailable`: nothing was stored.
-    static func storage(_ failure: StorageFailure) -> APIError {
-        switch failure.kind {
-        case .full: APIError(status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: "storage_full", message: failure.description)
-        case .unavailable: APIError(status: .serviceUnavailable, code: "storage_unavailable", message: failure.description)
-        }
     }
 
     static let internalError = APIError(

@@ -27,11 +27,13 @@ public struct ActionsController: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: .max)
         let record: ActionRecord
+        var parsed: JSONValue?  // parsed once: the audit of a rejection names the action from it
         do {
-            let actionRequest = try ActionRequest(body: body.readableBytesView)
-            record = try await broker.submit(actionRequest, from: identity.user)
+            let json = try ActionRequest.json(of: body.readableBytesView)
+            parsed = json
+            record = try await broker.submit(try ActionRequest(json: json), from: identity.user)
         } catch let error as RequestError {
-            let named = (try? JSONValue.parse(body.readableBytesView))?["action"]?.stringValue
+            let named = parsed?["action"]?.stringValue
             await broker.auditRejection(error, action: named, from: identity.user)
             let known = named.flatMap { broker.state.snapshot.catalog[$0] }?.name ?? "unknown"
             broker.metrics.request(action: known, outcome: "rejected")

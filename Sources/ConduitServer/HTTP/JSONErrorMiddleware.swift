@@ -15,7 +15,7 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return try JSONResponse.make(
                 .notFound, APIError(status: .notFound, code: "not_found", message: "no such endpoint").json)
         } catch {
-            let failure = SignatureMiddleware.apiError(for: error, logger: context.logger)
+            let failure = APIError.answering(error, logger: context.logger)
             return try JSONResponse.make(failure.status, failure.json)
         }
     }

@@ -58,7 +58,7 @@ public struct SignatureMiddleware: RouterMiddleware {
                     Self.components(of: request), body: Array(buffer: body), secrets: secrets,
                     now: Int64(Date().timeIntervalSince1970))
             } catch {
-                throw APIError.unauthorized(error)
+                throw error.apiError
             }
             user = identity.user
             guard let key = secrets[identity.user]?.keyBytes else { throw APIError.internalError }
@@ -71,14 +71,14 @@ public struct SignatureMiddleware: RouterMiddleware {
                 // Controllers sign where they build the body; anything else is signed here.
                 response = answer.headers[.signature] != nil ? answer : try await signer.sign(answer)
             } catch {
-                let failure = Self.apiError(for: error, logger: context.logger)
+                let failure = APIError.answering(error, logger: context.logger)
                 var answer = try JSONResponse.make(failure.status, failure.json, signer: signer)
                 if let seconds = failure.retryAfter { answer.headers[.retryAfter] = String(seconds) }
                 response = answer
             }
         } catch {
             // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
-            let failure = Self.apiError(for: error, logger: context.logger)
+            let failure = APIError.answering(error, logger: context.logger)
             if user == nil {
                 metrics?.authenticationFailure(reason: failure.code)
                 await auditRefusal(request, failure: failure, context: context)
@@ -146,23 +146,6 @@ public struct SignatureMiddleware: RouterMiddleware {
         return .request(
             method: request.method.rawValue, target: request.head.path ?? "/", authority: request.head.authority ?? "",
             fields: fields)
-    }
-
-    static func apiError(for error: any Error, logger: Logger) -> APIError {
-        switch error {
-        case let error as APIError: return error
-        case let error as RequestError: return .badRequest(error)
-        case let error as DecisionError: return .decision(error)
-        case let error as HTTPError:
-            return APIError(status: error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
-        default:
-            if let failure = StorageFailure.classify(error) {
-                logger.error("storage failure: \(failure)")
-                return .storage(failure)
-            }
-            logger.error("unexpected error: \(error)")
-            return .internalError
-        }
     }
 
     private func log(_ request: Request, response: Response, user: String?, context: Context, started: ContinuousClock.Instant) {
