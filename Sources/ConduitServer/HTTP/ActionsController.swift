@@ -35,8 +35,7 @@ public struct ActionsController: Sendable {
         } catch let error as RequestError {
             let named = parsed?["action"]?.stringValue
             await broker.auditRejection(error, action: named, from: identity.user)
-            let known = named.flatMap { broker.state.snapshot.catalog[$0] }?.name ?? "unknown"
-            broker.metrics.request(action: known, outcome: "rejected")
+            broker.metrics.request(action: broker.catalogName(of: named), outcome: "rejected")
             throw error
         }
         broker.metrics.request(action: record.action, outcome: record.status.rawValue)

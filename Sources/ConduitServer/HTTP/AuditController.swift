@@ -22,9 +22,7 @@ public struct AuditController: Sendable {
     /// The caller sees entries about themselves and about the submitters they may approve.
     @Sendable func list(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let secrets = broker.state.snapshot.secrets
-        var query = AuditQuery(
-            visibleUsers: Set(secrets.userNames.filter { broker.maySee($0, user: identity.user, secrets: secrets) }))
+        var query = AuditQuery(visibleUsers: broker.visibleUsers(to: identity.user))
         let known: Set<String> = ["user", "action", "status", "since", "until", "limit", "cursor"]
         for (name, value) in request.uri.queryParameters {
             let name = String(name)
@@ -53,7 +51,7 @@ public struct AuditController: Sendable {
                 query.before = cursor
             }
         }
-        let entries = try await broker.store.auditEntries(matching: query)
+        let entries = try await broker.auditEntries(matching: query)
         let next: JSONValue = entries.count == query.limit ? (entries.last.map { .integer($0.id) } ?? .null) : .null
         return try JSONResponse.make(
             .ok, ["entries": .array(entries.map(\.json)), "next_cursor": next], signer: context.responseSigner)

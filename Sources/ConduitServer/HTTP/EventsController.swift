@@ -70,17 +70,13 @@ public struct EventsController: Sendable {
         }
         let user = identity.user
         let broker = self.broker
-        let visibility = VisibilityCache(user: user, state: broker.state)
-        let visible: @Sendable (BrokerEvent) -> Bool = { event in visibility.maySee(event.record.submitter) }
         // Subscribe before reading the replay, so nothing falls between the two; duplicates are
         // skipped by id below.
         let mailbox = EventMailbox(capacity: bufferSize)
-        let subscription = broker.store.events.subscribe { published in
-            if visible(published.event) { mailbox.deliver(published) }
-        }
+        let subscription = broker.subscribeToEvents(for: user) { mailbox.deliver($0) }
         let replay: [BrokerEvent]
         do {
-            replay = replaying ? try await broker.store.events(after: lastSeen, limit: Self.replayLimit).filter(visible) : []
+            replay = replaying ? try await broker.storedEvents(after: lastSeen, for: user, limit: Self.replayLimit) : []
         } catch {
             subscription.cancel()
             throw error

@@ -20,15 +20,15 @@ public struct StatusController: Sendable {
 
     @Sendable func status(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         _ = try context.requireIdentity()
-        let snapshot = broker.state.snapshot
+        let status = try await broker.status()
         let body: JSONValue = [
             "version": .string(ConduitVersion.current),
             "started": .string(ActionRecord.format(startedAt)),
             "uptime_seconds": .integer(Int64(Date().timeIntervalSince(startedAt))),
-            "queue_depth": .integer(Int64(try await broker.store.pendingCount())),
-            "actions": .integer(Int64(snapshot.catalog.names.count)),
-            "users": .integer(Int64(snapshot.secrets.userNames.count)),
-            "database": ["path": .string(broker.store.database.path), "state": .string(await broker.store.health())],
+            "queue_depth": .integer(Int64(status.queueDepth)),
+            "actions": .integer(Int64(status.actions)),
+            "users": .integer(Int64(status.users)),
+            "database": ["path": .string(status.databasePath), "state": .string(status.databaseState)],
         ]
         return try JSONResponse.make(.ok, body, signer: context.responseSigner)
     }
