@@ -133,39 +133,21 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
-    /// The configuration the server runs with.
+    /// The configuration the server runs with (ConduitServer's ``ServerConfiguration/init(settings:workingDirectory:)``).
     func serverConfiguration(_ settings: ServerSettings) throws -> ServerConfiguration {
-        guard let secrets = settings.string("secrets") else {
-            throw ValidationError("the secrets file is required: --secrets FILE, CONDUIT_SECRETS, or 'secrets' in the config file")
+        do {
+            return try ServerConfiguration(settings: settings, workingDirectory: FileManager.default.currentDirectoryPath)
+        } catch {
+            throw ValidationError(error.description)
         }
-        let root = settings.string("root") ?? "/workspace"
-        guard root.hasPrefix("/") else { throw ValidationError("root must be an absolute container path, got \"\(root)\"") }
-        var volumes: [Volume] = []
-        for text in settings.list("volumes") {
-            do { volumes.append(try Volume(parsing: text)) } catch { throw ValidationError(error.description) }
-        }
-        if volumes.isEmpty {
-            volumes = PathMapper.defaultVolumes(hostDirectory: FileManager.default.currentDirectoryPath + "/data")
-        }
-        var configuration = ServerConfiguration(
-            secretsPath: secrets, databasePath: settings.string("db") ?? ":memory:",
-            actionsDirectory: settings.string("actions") ?? "actions", host: settings.string("host") ?? "127.0.0.1",
-            port: settings.integer("port") ?? 3015, root: root, volumes: volumes,
-            maxAge: Int64(settings.integer("max-age") ?? 30), maxSkew: Int64(settings.integer("max-skew") ?? 5),
-            bodyLimit: settings.integer("body-limit") ?? 64 * 1024, defaultExpiry: settings.integer("default-expires") ?? 900,
-            heartbeat: .seconds(settings.integer("heartbeat") ?? 15))
-        let notify = settings.list("notify")
-        configuration.notify = notify.isEmpty ? nil : notify
-        configuration.eventBuffer = settings.integer("event-buffer") ?? 10_000
-        return configuration
     }
 
     func logLevel(_ settings: ServerSettings) throws -> Logger.Level {
-        let text = settings.string("log-level") ?? "info"
-        guard let level = Logger.Level(rawValue: text) else {
-            throw ValidationError("log-level must be one of trace, debug, info, notice, warning, error, critical; got \"\(text)\"")
+        do {
+            return try settings.logLevel()
+        } catch {
+            throw ValidationError(error.description)
         }
-        return level
     }
 }
 

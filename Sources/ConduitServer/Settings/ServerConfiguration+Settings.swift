@@ -1,0 +1,61 @@
+import ConduitCore
+import Foundation
+import Logging
+
+extension ServerConfiguration {
+    /// The configuration that resolved `settings` describe. The defaults are ``ServerSettings``'s
+    /// (its keys); `workingDirectory` is where the default volumes (`./data/…`) are.
+    /// - Throws: ``ServerSettings/Problem`` naming the setting at fault and how to give it.
+    public init(settings: ServerSettings, workingDirectory: String) throws(ServerSettings.Problem) {
+        guard let secrets = settings.string("secrets") else {
+            throw ServerSettings.Problem(
+                description: "the secrets file is required: --secrets FILE, CONDUIT_SECRETS, or 'secrets' in the config file")
+        }
+        let root = try settings.required(string: "root")
+        guard root.hasPrefix("/") else {
+            throw ServerSettings.Problem(description: "root must be an absolute container path, got \"\(root)\"")
+        }
+        var volumes: [Volume] = []
+        for text in settings.list("volumes") {
+            do {
+                volumes.append(try Volume(parsing: text))
+            } catch {
+                throw ServerSettings.Problem(description: error.description)
+            }
+        }
+        if volumes.isEmpty { volumes = PathMapper.defaultVolumes(hostDirectory: workingDirectory + "/data") }
+        self.init(
+            secretsPath: secrets, databasePath: try settings.required(string: "db"),
+            actionsDirectory: try settings.required(string: "actions"), host: try settings.required(string: "host"),
+            port: try settings.required(integer: "port"), root: root, volumes: volumes,
+            maxAge: Int64(try settings.required(integer: "max-age")), maxSkew: Int64(try settings.required(integer: "max-skew")),
+            bodyLimit: try settings.required(integer: "body-limit"), defaultExpiry: try settings.required(integer: "default-expires"),
+            heartbeat: .seconds(try settings.required(integer: "heartbeat")))
+        let notify = settings.list("notify")
+        self.notify = notify.isEmpty ? nil : notify
+        eventBuffer = try settings.required(integer: "event-buffer")
+    }
+}
+
+extension ServerSettings {
+    /// The `log-level` setting.
+    public func logLevel() throws(Problem) -> Logger.Level {
+        let text = try required(string: "log-level")
+        guard let level = Logger.Level(rawValue: text) else {
+            throw Problem(description: "log-level must be one of trace, debug, info, notice, warning, error, critical; got \"\(text)\"")
+        }
+        return level
+    }
+
+    /// The string `key` resolves to (every key but `secrets` has a default).
+    func required(string key: String) throws(Problem) -> String {
+        guard let value = string(key) else { throw Problem(description: "the setting \(key) has no value") }
+        return value
+    }
+
+    /// The number `key` resolves to.
+    func required(integer key: String) throws(Problem) -> Int {
+        guard let value = integer(key) else { throw Problem(description: "the setting \(key) has no value") }
+        return value
+    }
+}

@@ -1,0 +1,61 @@
+import ConduitCore
+import ConduitServer
+import Testing
+
+/// What `ccc-server` runs with, from resolved settings (the executable only parses flags).
+@Suite("Server configuration from settings")
+struct ServerConfigurationSettingsTests {
+    static func settings(_ flags: [String: ServerSettings.Value] = [:], file: (path: String, text: String)? = nil) throws
+        -> ServerSettings
+    {
+        try ServerSettings(flags: flags, environment: [:], file: file, defaultDatabase: "/state/conduit.sqlite")
+    }
+
+    @Test func theDefaultsAreTheSettingsDefaults() throws {
+        let configuration = try ServerConfiguration(
+            settings: try Self.settings(["secrets": .string("secrets.json")]), workingDirectory: "/home/me/conduit")
+        #expect(configuration.secretsPath == "secrets.json")
+        #expect(configuration.databasePath == "/state/conduit.sqlite")
+        #expect(configuration.actionsDirectory == "actions")
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 3015)
+        #expect(configuration.root == "/workspace")
+        #expect(configuration.volumes.map(\.host) == ["/home/me/conduit/data/workspace", "/home/me/conduit/data/claude-home"])
+        #expect(configuration.volumes.map(\.container) == ["/workspace", "/home/claude"])
+        #expect(configuration.maxAge == 30 && configuration.maxSkew == 5)
+        #expect(configuration.bodyLimit == 64 * 1024)
+        #expect(configuration.defaultExpiry == 900)
+        #expect(configuration.heartbeat == .seconds(15))
+        #expect(configuration.eventBuffer == 10_000)
+        #expect(configuration.notify == nil)
+    }
+
+    @Test func givenValuesArriveWhereTheyBelong() throws {
+        let settings = try Self.settings(
+            ["secrets": .string("/etc/s.json"), "port": .integer(0), "event-buffer": .integer(16),
+             "volumes": .list(["/srv/w:/workspace"]), "notify": .list(["notify-send", "Conduit"])])
+        let configuration = try ServerConfiguration(settings: settings, workingDirectory: "/ignored")
+        #expect(configuration.port == 0)
+        #expect(configuration.eventBuffer == 16)
+        #expect(configuration.volumes.map(\.host) == ["/srv/w"])
+        #expect(configuration.notify == ["notify-send", "Conduit"])
+    }
+
+    @Test(arguments: [
+        ([:], "the secrets file is required"),
+        (["secrets": .string("s.json"), "root": .string("workspace")], "root must be an absolute container path"),
+        (["secrets": .string("s.json"), "log-level": .string("loud")], "log-level must be one of"),
+    ] as [([String: ServerSettings.Value], String)])
+    func aMistakeSaysWhatToGive(flags: [String: ServerSettings.Value], message: String) throws {
+        let settings = try Self.settings(flags)
+        let problem: String
+        do {
+            _ = try ServerConfiguration(settings: settings, workingDirectory: "/w")
+            _ = try settings.logLevel()
+            problem = ""
+        } catch {
+            problem = error.description
+        }
+        #expect(problem.contains(message), "\(problem)")
+    }
+}
