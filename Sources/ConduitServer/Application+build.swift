@@ -41,10 +41,12 @@ public func buildRouter(
     let authenticator =
         start.map { RequestAuthenticator(maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, start: $0) }
         ?? RequestAuthenticator(maxAge: configuration.maxAge, maxSkew: configuration.maxSkew, startedAt: startedAt)
-    let v1 = router.group("v1").add(
-        middleware: SignatureMiddleware(
-            state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store,
-            metrics: broker.metrics, refusals: broker.refusals))
+    let v1 = router.group("v1")
+        .add(middleware: RequestLogMiddleware(metrics: broker.metrics))
+        .add(
+            middleware: SignatureMiddleware(
+                state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store,
+                refusals: broker.refusals))
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
     AuditController(broker: broker).addRoutes(to: v1)

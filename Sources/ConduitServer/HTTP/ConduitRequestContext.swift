@@ -36,16 +36,36 @@ public struct ConduitRequestContext: RequestContext {
     public var maxUploadSize: Int { 1024 * 1024 }
 }
 
-/// What a controller reports about a request for the log line: the action and the decision.
+/// What the layers learn about a request for its log line and metrics: who sent it (the signature
+/// middleware), why it was refused before anyone was known (the same), its action and decision
+/// (the controllers). Shared by every copy of the request's context.
 public final class RequestSummary: Sendable {
-    private let fields = Mutex<(action: String?, decision: String?)>((nil, nil))
+    private struct Fields {
+        var user: String?
+        var refusal: String?
+        var action: String?
+        var decision: String?
+    }
+
+    private let fields = Mutex(Fields())
 
     public init() {}
 
     public func record(action: String, decision: String) {
-        fields.withLock { $0 = (action, decision) }
+        fields.withLock {
+            $0.action = action
+            $0.decision = decision
+        }
     }
 
+    /// The authenticated user.
+    public func record(user: String) { fields.withLock { $0.user = user } }
+
+    /// The code of a refusal before authentication (401, 413).
+    public func record(refusal code: String) { fields.withLock { $0.refusal = code } }
+
+    public var user: String? { fields.withLock { $0.user } }
+    public var refusal: String? { fields.withLock { $0.refusal } }
     public var action: String? { fields.withLock { $0.action } }
     public var decision: String? { fields.withLock { $0.decision } }
 }

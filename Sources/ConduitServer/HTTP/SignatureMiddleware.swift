@@ -6,7 +6,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Authenticates every request under `/v1` (RFC 9421, docs/PROTOCOL.md) and signs every answer.
+/// Authenticates every request under `/v1` (RFC 9421, docs/PROTOCOL.md), signs every answer, and
+/// audits what it refuses; ``RequestLogMiddleware`` (outside it) logs and counts.
 ///
 /// - A body above the limit: 413, unsigned (refused before authentication).
 /// - A signature that is missing, malformed, stale, replayed or wrong: 401, unsigned.
@@ -20,27 +21,23 @@ public struct SignatureMiddleware: RouterMiddleware {
     let bodyLimit: Int
     /// Where refusals are audited (nil: not audited).
     let store: ConduitStore?
-    /// Where refusals are counted (nil: not counted).
-    let metrics: BrokerMetrics?
     /// How many refusals are audited in full (the rest are summarised).
     let refusals: RefusalBudget
 
     public init(
         state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int, store: ConduitStore? = nil,
-        metrics: BrokerMetrics? = nil, refusals: RefusalBudget = RefusalBudget()
+        refusals: RefusalBudget = RefusalBudget()
     ) {
         self.state = state
         self.authenticator = authenticator
         self.bodyLimit = bodyLimit
         self.store = store
-        self.metrics = metrics
         self.refusals = refusals
     }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let started = ContinuousClock.now
         var request = request
         let response: Response
         var user: String?
@@ -61,6 +58,7 @@ public struct SignatureMiddleware: RouterMiddleware {
                 throw error.apiError
             }
             user = identity.user
+            context.summary.record(user: identity.user)
             guard let key = secrets[identity.user]?.keyBytes else { throw APIError.internalError }
             let signer = ResponseSigner(identity: identity, key: key)
             var context = context
@@ -80,12 +78,11 @@ public struct SignatureMiddleware: RouterMiddleware {
             // Refusals before authentication (401, 413) and a failure to sign go out unsigned.
             let failure = APIError.answering(error, logger: context.logger)
             if user == nil {
-                metrics?.authenticationFailure(reason: failure.code)
+                context.summary.record(refusal: failure.code)
                 await auditRefusal(request, failure: failure, context: context)
             }
             response = (try? JSONResponse.make(failure.status, failure.json)) ?? Response(status: failure.status)
         }
-        log(request, response: response, user: user, context: context, started: started)
         return response
     }
 
@@ -146,18 +143,6 @@ public struct SignatureMiddleware: RouterMiddleware {
         return .request(
             method: request.method.rawValue, target: request.head.path ?? "/", authority: request.head.authority ?? "",
             fields: fields)
-    }
-
-    private func log(_ request: Request, response: Response, user: String?, context: Context, started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code)",
-            metadata: [
-                "user": "\(user ?? "-")", "action": "\(context.summary.action ?? "-")",
-                "decision": "\(context.summary.decision ?? "-")", "status": "\(response.status.code)",
-                "duration_ms": "\(String(format: "%.2f", milliseconds))",
-            ])
     }
 }
 
