@@ -93,8 +93,8 @@ extension QueueViewModel {
         var status = connection.text
         if let message { status += "  ·  " + message }
         rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
-        if case .historyFilter(let text)? = prompt {
-            rows.append(Self.promptRow("History of action (empty: all; Enter applies, Esc cancels)> ", text, width: width))
+        if let prompt, prompt.question == .historyFilter {
+            rows.append(Self.promptRow("History of action (empty: all; Enter applies, Esc cancels)> ", prompt.text, width: width))
         } else {
             let help = " h/Esc back to the queue  f filter by action  j/k scroll  r refresh  q quit"
             rows.append(ScreenRow([.reverse(TerminalText.fitted(help, to: width))]))
@@ -200,15 +200,17 @@ extension QueueViewModel {
     }
 
     func bottomRow(width: Int) -> ScreenRow {
-        switch prompt {
-        case .denyReason(let id, let text)? where promptTargetGone, .rememberDuration(let id, let text)? where promptTargetGone:
+        if let prompt, let id = prompt.target, promptTargetGone {
             return Self.promptRow(
                 "\(id.prefix(8)) is no longer pending (withdrawn, expired or decided) — Enter/Esc close, nothing is sent> ",
-                text, width: width)
-        case .denyReason(let id, let text)?:
-            return Self.promptRow("Deny \(id.prefix(8)): reason (optional; Enter sends, Esc cancels)> ", text, width: width)
-        case .rememberDuration(let id, let text)?:
-            return Self.promptRow("Approve \(id.prefix(8)) and remember for (15m, 2h, 7d; Esc cancels)> ", text, width: width)
+                prompt.text, width: width)
+        }
+        switch prompt?.question {
+        case .denyReason(let id)?:
+            return Self.promptRow("Deny \(id.prefix(8)): reason (optional; Enter sends, Esc cancels)> ", prompt?.text ?? "", width: width)
+        case .rememberDuration(let id)?:
+            return Self.promptRow(
+                "Approve \(id.prefix(8)) and remember for (15m, 2h, 7d; Esc cancels)> ", prompt?.text ?? "", width: width)
         case nil, .historyFilter?:
             let help = " y approve  n deny  a approve+remember  v view whole  j/k move  h history  r refresh  q quit"
             return ScreenRow([.reverse(TerminalText.fitted(help, to: width))])

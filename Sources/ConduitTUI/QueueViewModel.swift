@@ -5,16 +5,6 @@ import Foundation
 /// keys become ``QueueCommand``s, broker events change ``items``, and ``render(width:height:now:)``
 /// says what goes on each row.
 public struct QueueViewModel: Sendable {
-    /// A question on the prompt line.
-    public enum Prompt: Sendable, Equatable {
-        /// An optional reason for denying request `id`.
-        case denyReason(id: String, text: String)
-        /// How long to remember an approval of request `id`.
-        case rememberDuration(id: String, text: String)
-        /// Which action the history shows (empty: all).
-        case historyFilter(text: String)
-    }
-
     /// What the screen shows.
     public enum Mode: Sendable, Equatable {
         /// Pending requests and the highlighted one's details.
@@ -81,12 +71,7 @@ public struct QueueViewModel: Sendable {
     }
 
     /// The request the open deny/remember prompt is about.
-    var promptTarget: String? {
-        switch prompt {
-        case .denyReason(let id, _)?, .rememberDuration(let id, _)?: id
-        default: nil
-        }
-    }
+    var promptTarget: String? { prompt?.target }
 
     /// Applies one event of `/v1/events` (`kind` is its `event:` field, `record` the record it
     /// carries). Returns true when a new request arrived (the caller rings the bell).
@@ -151,11 +136,11 @@ public struct QueueViewModel: Sendable {
             return .approve(id: item.id)
         case .character("n"):
             guard let item = selectedItem else { return nil }
-            prompt = .denyReason(id: item.id, text: "")
+            prompt = Prompt(.denyReason(id: item.id))
             promptTargetGone = false
         case .character("a"):
             guard let item = selectedItem else { return nil }
-            prompt = .rememberDuration(id: item.id, text: "")
+            prompt = Prompt(.rememberDuration(id: item.id))
             promptTargetGone = false
         default: break
         }
@@ -189,7 +174,7 @@ public struct QueueViewModel: Sendable {
         case .character("q"), .character("Q"): return .quit
         case .character("h"), .escape: mode = .queue
         case .character("r"): return .loadHistory(action: historyAction)
-        case .character("f"): prompt = .historyFilter(text: historyAction ?? "")
+        case .character("f"): prompt = Prompt(.historyFilter, text: historyAction ?? "")
         case .character("j"), .down: if historyOffset + 1 < history.count { historyOffset += 1 }
         case .character("k"), .up: if historyOffset > 0 { historyOffset -= 1 }
         default: break
@@ -197,49 +182,55 @@ public struct QueueViewModel: Sendable {
         return nil
     }
 
+    /// Keys while a prompt is open: editing is the same for every question (Backspace, typing up to
+    /// its longest answer; no line breaks); Enter answers it; Esc cancels.
     private mutating func handlePrompt(_ key: QueueKey) -> QueueCommand? {
-        guard let prompt else { return nil }
-        switch (prompt, key) {
-        case (_, .escape):
+        guard var prompt else { return nil }
+        switch key {
+        case .escape:
             self.prompt = nil
             promptTargetGone = false
             message = "canceled"
-        case (.historyFilter(let text), .enter):
-            self.prompt = nil
-            let action = text.trimmingCharacters(in: .whitespaces)
-            historyAction = action.isEmpty ? nil : action
-            historyOffset = 0
-            return .loadHistory(action: historyAction)
-        case (.historyFilter(let text), .backspace): self.prompt = .historyFilter(text: String(text.dropLast()))
-        case (.historyFilter(let text), .character(let character)):
-            guard text.count < 64 else { return nil }
-            self.prompt = .historyFilter(text: text + String(character))
-        case (.denyReason(let id, _), .enter) where promptTargetGone, (.rememberDuration(let id, _), .enter) where promptTargetGone:
+        case .enter:
+            return answer(prompt)
+        case .backspace:
+            prompt.text = String(prompt.text.dropLast())
+            self.prompt = prompt
+        case .character(let character):
+            guard !character.isNewline, prompt.text.count < prompt.longestText else { return nil }
+            prompt.text += String(character)
+            self.prompt = prompt
+        default: break
+        }
+        return nil
+    }
+
+    /// Enter on `prompt`: the command it asks for, or a message saying why nothing is sent.
+    private mutating func answer(_ prompt: Prompt) -> QueueCommand? {
+        if let id = prompt.target, promptTargetGone {
             self.prompt = nil
             promptTargetGone = false
             message = "\(id.prefix(8)) is no longer pending: nothing was sent"
-        case (.denyReason(let id, let text), .enter):
+            return nil
+        }
+        switch prompt.question {
+        case .historyFilter:
             self.prompt = nil
-            let reason = text.trimmingCharacters(in: .whitespaces)
+            let action = prompt.text.trimmingCharacters(in: .whitespaces)
+            historyAction = action.isEmpty ? nil : action
+            historyOffset = 0
+            return .loadHistory(action: historyAction)
+        case .denyReason(let id):
+            self.prompt = nil
+            let reason = prompt.text.trimmingCharacters(in: .whitespaces)
             return .deny(id: id, reason: reason.isEmpty ? nil : reason)
-        case (.rememberDuration(let id, let text), .enter):
-            guard let seconds = DurationText.seconds(from: text) else {
+        case .rememberDuration(let id):
+            guard let seconds = DurationText.seconds(from: prompt.text) else {
                 message = "not a duration: try 90s, 15m, 2h or 7d"
                 return nil
             }
             self.prompt = nil
             return .approveRemembering(id: id, seconds: seconds)
-        case (.denyReason(let id, let text), .backspace): self.prompt = .denyReason(id: id, text: String(text.dropLast()))
-        case (.rememberDuration(let id, let text), .backspace):
-            self.prompt = .rememberDuration(id: id, text: String(text.dropLast()))
-        case (.denyReason(let id, let text), .character(let character)):
-            guard !character.isNewline, text.count < 500 else { return nil }
-            self.prompt = .denyReason(id: id, text: text + String(character))
-        case (.rememberDuration(let id, let text), .character(let character)):
-            guard text.count < 20 else { return nil }
-            self.prompt = .rememberDuration(id: id, text: text + String(character))
-        default: break
         }
-        return nil
     }
 }
