@@ -1,0 +1,118 @@
+import ArgumentParser
+import ConduitCore
+import ConduitServer
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The server's settings as flags. Each also comes from `CONDUIT_<KEY>` or the config file;
+/// precedence: flags > environment > file > defaults (`ccc-server config print` shows the result).
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The YAML config file (its keys are these flags' long names). [default: ~/.config/conduit/conduit.yaml, if present]")
+    var config: String?
+
+    @Option(help: "The secrets file (JSON, mode 0600). Required (flag, CONDUIT_SECRETS or config file).")
+    var secrets: String?
+
+    @Option(help: "Address to bind. Keep it on loopback unless containers reach the host another way. [default: 127.0.0.1]")
+    var host: String?
+
+    @Option(help: "Port to bind (0 picks a free port). [default: 3015]")
+    var port: Int?
+
+    @Option(help: "Container directory that relative paths resolve against. [default: /workspace]")
+    var root: String?
+
+    @Option(
+        name: .customLong("volume"),
+        help: "A shared directory, HOST:CONTAINER (repeatable; config key 'volumes'). [default: ./data/workspace:/workspace and ./data/claude-home:/home/claude]")
+    var volumes: [String] = []
+
+    @Option(help: "Directory of action files. [default: actions]")
+    var actions: String?
+
+    @Option(
+        help: "The SQLite database (created if missing). [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
+    var db: String?
+
+    @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'. [default: 900]")
+    var defaultExpires: Int?
+
+    @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive. [default: 15]")
+    var heartbeat: Int?
+
+    @Option(help: "Events a /v1/events subscriber may fall behind before it is told (event: overflow) and disconnected. [default: 10000]")
+    var eventBuffer: Int?
+
+    @Option(help: "Oldest acceptable signature, in seconds. [default: 30]")
+    var maxAge: Int?
+
+    @Option(help: "Furthest acceptable clock skew into the future, in seconds. [default: 5]")
+    var maxSkew: Int?
+
+    @Option(help: "Largest accepted request body, in bytes. [default: 65536]")
+    var bodyLimit: Int?
+
+    @Option(
+        help: "Command run when a request is queued, one argument per flag (repeatable; config key 'notify', a YAML list); the request's id, action and submitter are appended. No shell.")
+    var notify: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [default: info]")
+    var logLevel: String?
+
+    /// Flags, environment, config file and defaults, merged.
+    func settings() throws -> ServerSettings {
+        let environment = ProcessInfo.processInfo.environment
+        var flags: [String: ServerSettings.Value] = [:]
+        for (key, value) in [
+            ("secrets", secrets), ("host", host), ("root", root), ("actions", actions), ("db", db), ("log-level", logLevel),
+        ] {
+            if let value { flags[key] = .string(value) }
+        }
+        for (key, value) in [
+            ("port", port), ("default-expires", defaultExpires), ("heartbeat", heartbeat), ("max-age", maxAge),
+            ("max-skew", maxSkew), ("body-limit", bodyLimit), ("event-buffer", eventBuffer),
+        ] {
+            if let value { flags[key] = .integer(value) }
+        }
+        if !volumes.isEmpty { flags["volumes"] = .list(volumes) }
+        if !notify.isEmpty { flags["notify"] = .list(notify) }
+        let path = config ?? environment["CONDUIT_CONFIG"] ?? ServerCommand.defaultConfigPath(environment)
+        var file: (path: String, text: String)?
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                file = (path, try String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw ValidationError("cannot read the config file \(path): \(error.localizedDescription)")
+            }
+        } else if config != nil || environment["CONDUIT_CONFIG"] != nil {
+            throw ValidationError("no config file at \(path)")
+        }
+        do {
+            return try ServerSettings(
+                flags: flags, environment: environment, file: file,
+                defaultDatabase: ServerCommand.defaultDatabasePath(environment))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The configuration the server runs with (ConduitServer's ``ServerConfiguration/init(settings:workingDirectory:)``).
+    func serverConfiguration(_ settings: ServerSettings) throws -> ServerConfiguration {
+        do {
+            return try ServerConfiguration(settings: settings, workingDirectory: FileManager.default.currentDirectoryPath)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func logLevel(_ settings: ServerSettings) throws -> Logger.Level {
+        do {
+            return try settings.logLevel()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
