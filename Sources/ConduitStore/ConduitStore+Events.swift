@@ -27,6 +27,13 @@ extension ConduitStore {
         }
     }
 
+    /// Stores `record` (insert or replace) and appends events of `kinds` about it, in one transaction's
+    /// `db`: what every state change does. Returns the events, for publishing after the commit.
+    func write(_ record: ActionRecord, events kinds: [BrokerEvent.Kind], db: Database) throws -> [BrokerEvent] {
+        try ActionRecordRow(record).write(db)
+        return try appendEvents(kinds, record: record, db: db)
+    }
+
     /// Stores one event of each kind about `record` (its JSON is serialised once for all of them).
     func appendEvents(_ kinds: [BrokerEvent.Kind], record: ActionRecord, db: Database) throws
         -> [BrokerEvent]

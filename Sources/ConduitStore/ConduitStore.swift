@@ -37,8 +37,7 @@ public final class ConduitStore: Sendable {
     /// Inserts or replaces `record`, appending events of `kinds` (in order) about it.
     public func save(_ record: ActionRecord, events kinds: [BrokerEvent.Kind] = []) async throws {
         try await writer.write { db, events in
-            try ActionRecordRow(record).write(db)
-            events += try self.appendEvents(kinds, record: record, db: db)
+            events += try self.write(record, events: kinds, db: db)
         }
     }
 
@@ -59,9 +58,8 @@ public final class ConduitStore: Sendable {
             guard record.status == expected else { return .unchanged(record) }
             if expected == .pending, let expires = record.expires, expires <= now { return .unchanged(record) }
             change(&record)
-            try ActionRecordRow(record).write(db)
             if let grant { try GrantRow(grant).insert(db) }
-            events += try self.appendEvents(kinds, record: record, db: db)
+            events += try self.write(record, events: kinds, db: db)
             return .applied(record)
         }
     }
@@ -106,8 +104,7 @@ public final class ConduitStore: Sendable {
                 record.finished = now
                 let waited = Int((record.expires ?? now).timeIntervalSince(record.created).rounded())
                 record.reason = "expired: nobody decided within \(waited) s"
-                try ActionRecordRow(record).write(db)
-                events += try self.appendEvents([.expired], record: record, db: db)
+                events += try self.write(record, events: [.expired], db: db)
                 return record
             }
         }
@@ -168,8 +165,7 @@ public final class ConduitStore: Sendable {
                 record.status = .failed
                 record.reason = Self.interruption(of: record)
                 record.finished = now
-                try ActionRecordRow(record).write(db)
-                events += try self.appendEvents([.finished], record: record, db: db)
+                events += try self.write(record, events: [.finished], db: db)
             }
             return running.count
         }
