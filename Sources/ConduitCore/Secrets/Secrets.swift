@@ -24,6 +24,11 @@ public struct Secrets: Sendable, Equatable {
         approver != submitter && (users[approver]?.canApprove.contains(submitter) ?? false)
     }
 
+    /// Whether `user` may see requests of `submitter`: their own, and those they may decide.
+    public func maySee(_ submitter: String, user: String) -> Bool {
+        submitter == user || canApprove(user, submitter: submitter)
+    }
+
     /// Checks every rule a loaded file must satisfy; `path` names the file in errors.
     public func validate(path: String) throws(SecretsError) {
         for name in userNames {

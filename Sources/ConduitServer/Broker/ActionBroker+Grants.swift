@@ -16,7 +16,7 @@ extension ActionBroker {
     public func grants(for user: String) async throws -> [Grant] {
         let secrets = state.snapshot.secrets
         return try await store.activeGrants().filter {
-            $0.approver == user || maySee($0.submitter, user: user, secrets: secrets)
+            $0.approver == user || secrets.maySee($0.submitter, user: user)
         }
     }
 
@@ -24,7 +24,7 @@ extension ActionBroker {
     public func revokeGrant(id: String, by user: String) async throws -> Grant {
         let secrets = state.snapshot.secrets
         guard let grant = try await store.grant(id: id),
-            grant.approver == user || maySee(grant.submitter, user: user, secrets: secrets)
+            grant.approver == user || secrets.maySee(grant.submitter, user: user)
         else { throw DecisionError.notFound }
         guard grant.approver == user || secrets.canApprove(user, submitter: grant.submitter) else {
             throw DecisionError.forbidden("only \(grant.approver) or another approver of \(grant.submitter) may revoke it")

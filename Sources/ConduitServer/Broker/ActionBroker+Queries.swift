@@ -7,7 +7,7 @@ extension ActionBroker {
     /// The users whose requests (and audit entries) `user` may see: themselves and those they may decide.
     func visibleUsers(to user: String) -> Set<String> {
         let secrets = state.snapshot.secrets
-        return Set(secrets.userNames.filter { maySee($0, user: user, secrets: secrets) })
+        return Set(secrets.userNames.filter { secrets.maySee($0, user: user) })
     }
 
     /// Audit entries matching `query` (whose `visibleUsers` the caller has set), newest first.

@@ -49,16 +49,11 @@ public struct ActionBroker: Sendable {
 
     // MARK: Reading
 
-    /// Whether `user` may see requests of `submitter`: their own, and those they may decide.
-    func maySee(_ submitter: String, user: String, secrets: Secrets) -> Bool {
-        submitter == user || secrets.canApprove(user, submitter: submitter)
-    }
-
     /// The record `id` as `user` may see it: their own requests and those they may decide (others get
     /// nil, as if absent).
     public func record(id: String, for user: String) async throws -> ActionRecord? {
         guard let record = try await store.record(id: id),
-            maySee(record.submitter, user: user, secrets: state.snapshot.secrets)
+            state.snapshot.secrets.maySee(record.submitter, user: user)
         else { return nil }
         return record
     }

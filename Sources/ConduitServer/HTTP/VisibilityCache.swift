@@ -22,14 +22,13 @@ final class VisibilityCache: Sendable {
 
     /// Whether the user may see a request of `submitter`, by the secrets loaded now.
     func maySee(_ submitter: String) -> Bool {
-        if submitter == user { return true }
         let generation = state.generation
         return cache.withLock { cache in
             if cache.generation != generation || cache.secrets == nil {
                 cache = Cache(generation: generation, secrets: state.snapshot.secrets)
             }
             if let known = cache.answers[submitter] { return known }
-            let answer = cache.secrets?.canApprove(user, submitter: submitter) ?? false
+            let answer = cache.secrets?.maySee(submitter, user: user) ?? false
             // A few submitters per user in practice; bounded anyway.
             if cache.answers.count < 1024 { cache.answers[submitter] = answer }
             return answer
