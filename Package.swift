@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "CConduitSystem"),
         // Runs each action handler tied to the broker: the handler may start only once its start is
         // recorded, and ends when the broker ends (C: it sits between fork and exec of every handler).
-        .executableTarget(name: "ccc-tether"),
+        .executableTarget(name: "ccc-tether", dependencies: ["CConduitSystem"]),
         // Pure domain: secrets, RFC 9421 signatures, action catalog, policy, path mapping.
         .target(
             name: "ConduitCore",

@@ -19,6 +19,8 @@
 // The broker's own timeout signals the process group; ccc-tether ignores SIGTERM, SIGINT, SIGHUP
 // and SIGQUIT so that it outlives PROGRAM and reports how PROGRAM ended (SIGKILL still ends it).
 #define _GNU_SOURCE
+#include "CConduitSystem.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -46,31 +48,6 @@ static void tell(int sock, const char *text) {
     }
 }
 
-/// Waits for the broker's 'g' and the descriptor it carries; -1 when the socket ended first.
-static int receive_go(int sock) {
-    char byte = 0;
-    struct iovec vector = {.iov_base = &byte, .iov_len = 1};
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } control;
-    memset(&control, 0, sizeof control);
-    struct msghdr message = {
-        .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
-    ssize_t count;
-    do {
-        count = recvmsg(sock, &message, MSG_CMSG_CLOEXEC);
-    } while (count < 0 && errno == EINTR);
-    if (count != 1 || byte != 'g') return -1;
-    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
-    if (header == NULL || header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS
-        || header->cmsg_len != CMSG_LEN(sizeof(int)))
-        return -1;
-    int descriptor;
-    memcpy(&descriptor, CMSG_DATA(header), sizeof descriptor);
-    return descriptor;
-}
-
 /// In the forked child: PROGRAM gets the signal handling and mask of a fresh process.
 static void reset_signals(void) {
     for (int signal_number = 1; signal_number < NSIG; signal_number++) signal(signal_number, SIG_DFL);
@@ -93,7 +70,7 @@ int main(int argc, char **argv) {
     const int ignored[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE};
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) signal(ignored[i], SIG_IGN);
 
-    int input = receive_go(sock);
+    int input = conduit_receive_descriptor(sock, 'g');
     if (input < 0) return exit_not_started;
 
     // SIGCHLD is read from a signalfd, so one poll waits for PROGRAM and for the broker together.

@@ -20,4 +20,9 @@ int conduit_o_path(void);
 /// Returns 0, or -1 with errno set.
 int conduit_send_descriptor(int socket, char byte, int descriptor);
 
+/// Receives what ``conduit_send_descriptor`` sent: one byte that must be `byte`, and the descriptor
+/// it carries (close-on-exec). Returns the descriptor, or -1 when the socket ended first or anything
+/// else arrived.
+int conduit_receive_descriptor(int socket, char byte);
+
 #endif
