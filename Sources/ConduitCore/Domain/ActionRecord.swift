@@ -129,16 +129,6 @@ public struct ActionRecord: Sendable, Equatable {
     }
 }
 
-extension ActionRecord: Codable {
-    /// Decodes the one JSON shape of ``json`` (what the API serves and stored events keep).
-    public init(from decoder: any Decoder) throws {
-        let value = try JSONValue(from: decoder)
-        guard let record = ActionRecord(json: value) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an action record (id, action, submitter, params, status and created are required)"))
-        }
-        self = record
-    }
-
-    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+extension ActionRecord: JSONShaped {
+    public static let shapeDescription = "an action record (id, action, submitter, params, status and created are required)"
 }

@@ -46,15 +46,6 @@ public struct BrokerEvent: Sendable, Equatable {
     }
 }
 
-extension BrokerEvent: Codable {
-    public init(from decoder: any Decoder) throws {
-        let value = try JSONValue(from: decoder)
-        guard let event = BrokerEvent(json: value) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a broker event (id, type, at and record are required)"))
-        }
-        self = event
-    }
-
-    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+extension BrokerEvent: JSONShaped {
+    public static let shapeDescription = "a broker event (id, type, at and record are required)"
 }
