@@ -74,8 +74,9 @@ public func buildApplication(
         logger.critical("refusing to start: \(error)")
         throw error
     }
+    let broker = buildBroker(configuration: configuration, state: state, store: store, logger: logger)
     do {
-        try HandlerTether.requireExecutable(at: HandlerTether.besideExecutable)
+        try HandlerTether.requireExecutable(at: broker.runner.tether)
     } catch {
         logger.critical("refusing to start: \(error)")
         throw error
@@ -92,7 +93,6 @@ public func buildApplication(
         logger.warning(
             "openat2 is not available (Linux 5.6 or later is needed): paths are checked without the kernel's verdict, and actions with open: read|write cannot run")
     }
-    let broker = buildBroker(configuration: configuration, state: state, store: store, logger: logger)
     let router = buildRouter(configuration: configuration, broker: broker, startedAt: acceptingFrom, start: start)
     // Accepted nonces live in memory, so a request accepted by the previous process in this very
     // second could be replayed now: listen only once the first whole second after the start begins.
