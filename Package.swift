@@ -103,6 +103,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the client programs share on the command line: --secrets, --user, --server.
+        .target(
+            name: "ConduitCommandLine",
+            dependencies: [
+                "ConduitClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Claude Code adapters: actions as MCP tools, the permission-prompt tool, the PreToolUse hook.
         .target(
             name: "ConduitAgent",
@@ -128,6 +138,7 @@ let package = Package(
             dependencies: [
                 "ConduitTUI",
                 "ConduitClient",
+                "ConduitCommandLine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -148,6 +159,7 @@ let package = Package(
             name: "ccc-client",
             dependencies: [
                 "ConduitClient",
+                "ConduitCommandLine",
                 "ConduitAgent",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -182,14 +194,30 @@ let package = Package(
             path: "fuzz/conduit-fuzz",
             swiftSettings: swiftSettings
         ),
+        // What the tests share, as Hummingbird ships HummingbirdTesting: temporary directories, the
+        // signed in-process client and broker fixture, and the one launcher of real processes.
+        .target(
+            name: "ConduitTestSupport",
+            dependencies: [
+                "ConduitCore",
+                "ConduitServer",
+                "ConduitStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/ConduitTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConduitCoreTests",
-            dependencies: ["ConduitCore"],
+            dependencies: ["ConduitCore", "ConduitTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConduitStoreTests",
-            dependencies: ["ConduitStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConduitStore", "ConduitTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -206,6 +234,7 @@ let package = Package(
             name: "ConduitServerTests",
             dependencies: [
                 "ConduitServer",
+                "ConduitTestSupport",
                 .product(name: "Yams", package: "Yams"),
                 "ConduitStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -217,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ConduitCore", "ConduitClient", "ConduitTUI",
+                "ConduitCore", "ConduitClient", "ConduitTUI", "ConduitTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -30,17 +30,18 @@ public struct ServerConfiguration: Sendable {
     /// Interval of the comment lines that keep `/v1/events` streams alive.
     public var heartbeat: Duration
     /// Events a `/v1/events` subscriber may fall behind before it gets `overflow` and is disconnected.
-    public var eventBuffer = 10_000
+    public var eventBuffer = ServerDefaults.eventBuffer
     /// Run when a request is queued, with its id, action and submitter appended (no shell).
     public var notify: [String]?
     /// Whether the audit log is written. Only the benchmark turns it off, to measure its cost.
     public var auditing = true
 
     public init(
-        secretsPath: String, databasePath: String = ":memory:", actionsDirectory: String = "actions", host: String = "127.0.0.1", port: Int = 3015,
-        root: String = "/workspace", volumes: [Volume], maxAge: Int64 = 30, maxSkew: Int64 = 5,
-        bodyLimit: Int = 64 * 1024, outputLimit: Int = 64 * 1024, defaultExpiry: Int = 900,
-        heartbeat: Duration = .seconds(15)
+        secretsPath: String, databasePath: String = ":memory:", actionsDirectory: String = ServerDefaults.actions,
+        host: String = ServerDefaults.host, port: Int = ServerDefaults.port, root: String = ServerDefaults.root, volumes: [Volume],
+        maxAge: Int64 = Int64(ServerDefaults.maxAge), maxSkew: Int64 = Int64(ServerDefaults.maxSkew),
+        bodyLimit: Int = ServerDefaults.bodyLimit, outputLimit: Int = ServerDefaults.outputLimit,
+        defaultExpiry: Int = ServerDefaults.defaultExpires, heartbeat: Duration = .seconds(ServerDefaults.heartbeat)
     ) {
         self.secretsPath = secretsPath
         self.databasePath = databasePath

@@ -2,7 +2,7 @@ import ConduitCore
 import Foundation
 
 /// Everything `ccc-queue` shows and every key it understands, with no terminal and no network:
-/// keys become ``QueueCommand``s, broker events change ``items``, and ``render(width:height:now:)``
+/// keys become ``QueueEffect``s, broker events change ``items``, and ``render(width:height:now:)``
 /// says what goes on each row.
 public struct QueueViewModel: Sendable {
     /// What the screen shows.
@@ -110,7 +110,7 @@ public struct QueueViewModel: Sendable {
 
     /// What `key` does: moves, opens or edits a prompt, or returns a command to carry out.
     /// `now` decides whether decision keys are held (the highlighted request just changed).
-    public mutating func handle(_ key: QueueKey, now: Date = Date()) -> QueueCommand? {
+    public mutating func handle(_ key: QueueKey, now: Date = Date()) -> QueueEffect? {
         if prompt != nil { return handlePrompt(key) }
         if mode == .history { return handleHistory(key) }
         if case .request = mode, let handled = handleRequestView(key) { return handled.command }
@@ -149,7 +149,7 @@ public struct QueueViewModel: Sendable {
 
     /// A key the whole-request view took (with the command it makes, if any).
     private struct Handled {
-        var command: QueueCommand?
+        var command: QueueEffect?
     }
 
     /// Keys of the whole-request view: scrolling and back. Decision keys (y, n, a) are not taken:
@@ -169,7 +169,7 @@ public struct QueueViewModel: Sendable {
         return Handled(command: nil)
     }
 
-    private mutating func handleHistory(_ key: QueueKey) -> QueueCommand? {
+    private mutating func handleHistory(_ key: QueueKey) -> QueueEffect? {
         switch key {
         case .character("q"), .character("Q"): return .quit
         case .character("h"), .escape: mode = .queue
@@ -184,7 +184,7 @@ public struct QueueViewModel: Sendable {
 
     /// Keys while a prompt is open: editing is the same for every question (Backspace, typing up to
     /// its longest answer; no line breaks); Enter answers it; Esc cancels.
-    private mutating func handlePrompt(_ key: QueueKey) -> QueueCommand? {
+    private mutating func handlePrompt(_ key: QueueKey) -> QueueEffect? {
         guard var prompt else { return nil }
         switch key {
         case .escape:
@@ -206,7 +206,7 @@ public struct QueueViewModel: Sendable {
     }
 
     /// Enter on `prompt`: the command it asks for, or a message saying why nothing is sent.
-    private mutating func answer(_ prompt: Prompt) -> QueueCommand? {
+    private mutating func answer(_ prompt: Prompt) -> QueueEffect? {
         if let id = prompt.target, promptTargetGone {
             self.prompt = nil
             promptTargetGone = false

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConduitAgent
 import ConduitClient
+import ConduitCommandLine
 import ConduitCore
 import Foundation
 import Logging

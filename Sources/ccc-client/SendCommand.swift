@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConduitClient
+import ConduitCommandLine
 import ConduitCore
 import Foundation
 import NIOCore

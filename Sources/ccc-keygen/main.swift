@@ -24,16 +24,16 @@ struct KeygenCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Add a user with a fresh secret.", valueName: "USER"))
     var add: String?
 
-    @Option(help: ArgumentHelp("Remove a user and every grant naming it.", valueName: "USER"))
+    @Option(help: ArgumentHelp("Remove a user and every approval right naming it.", valueName: "USER"))
     var remove: String?
 
     @Option(help: ArgumentHelp("Give a user a fresh secret.", valueName: "USER"))
     var rotate: String?
 
     @Option(help: ArgumentHelp("Let APPROVER decide SUBMITTER's queued requests.", valueName: "APPROVER:SUBMITTER"))
-    var grant: String?
+    var grant: String?  // the flag users type; inside the code it is an approval right, not a Grant
 
-    @Option(help: ArgumentHelp("Take back a grant.", valueName: "APPROVER:SUBMITTER"))
+    @Option(help: ArgumentHelp("Take back what --grant gave (APPROVER may no longer decide for SUBMITTER).", valueName: "APPROVER:SUBMITTER"))
     var revoke: String?
 
     @Option(help: "The secrets file to read or edit.")
@@ -86,12 +86,12 @@ struct KeygenCommand: ParsableCommand {
                 try file.rotate(rotate)
                 done = "rotated the secret of \(rotate)"
             } else if let grant {
-                let (approver, submitter) = try Secrets.parseGrant(grant)
-                try file.grant(approver: approver, submitter: submitter)
+                let (approver, submitter) = try Secrets.parseApproverPair(grant)
+                try file.allowApproval(approver: approver, submitter: submitter)
                 done = "\(approver) may now approve requests of \(submitter)"
             } else if let revoke {
-                let (approver, submitter) = try Secrets.parseGrant(revoke)
-                try file.revoke(approver: approver, submitter: submitter)
+                let (approver, submitter) = try Secrets.parseApproverPair(revoke)
+                try file.disallowApproval(approver: approver, submitter: submitter)
                 done = "\(approver) may no longer approve requests of \(submitter)"
             } else {
                 return

@@ -16,13 +16,13 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The secrets file (JSON, mode 0600). Required (flag, CONDUIT_SECRETS or config file).")
     var secrets: String?
 
-    @Option(help: "Address to bind. Keep it on loopback unless containers reach the host another way. [default: 127.0.0.1]")
+    @Option(help: "Address to bind. Keep it on loopback unless containers reach the host another way. [default: \(ServerDefaults.host)]")
     var host: String?
 
-    @Option(help: "Port to bind (0 picks a free port). [default: 3015]")
+    @Option(help: "Port to bind (0 picks a free port). [default: \(ServerDefaults.port)]")
     var port: Int?
 
-    @Option(help: "Container directory that relative paths resolve against. [default: /workspace]")
+    @Option(help: "Container directory that relative paths resolve against. [default: \(ServerDefaults.root)]")
     var root: String?
 
     @Option(
@@ -30,36 +30,36 @@ struct ServerOptions: ParsableArguments {
         help: "A shared directory, HOST:CONTAINER (repeatable; config key 'volumes'). [default: ./data/workspace:/workspace and ./data/claude-home:/home/claude]")
     var volumes: [String] = []
 
-    @Option(help: "Directory of action files. [default: actions]")
+    @Option(help: "Directory of action files. [default: \(ServerDefaults.actions)]")
     var actions: String?
 
     @Option(
         help: "The SQLite database (created if missing). [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
     var db: String?
 
-    @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'. [default: 900]")
+    @Option(help: "Seconds a queued request waits for a person when its action file sets no 'expires'. [default: \(ServerDefaults.defaultExpires)]")
     var defaultExpires: Int?
 
-    @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive. [default: 15]")
+    @Option(help: "Seconds between the heartbeat comments that keep /v1/events streams alive. [default: \(ServerDefaults.heartbeat)]")
     var heartbeat: Int?
 
-    @Option(help: "Events a /v1/events subscriber may fall behind before it is told (event: overflow) and disconnected. [default: 10000]")
+    @Option(help: "Events a /v1/events subscriber may fall behind before it is told (event: overflow) and disconnected. [default: \(ServerDefaults.eventBuffer)]")
     var eventBuffer: Int?
 
-    @Option(help: "Oldest acceptable signature, in seconds. [default: 30]")
+    @Option(help: "Oldest acceptable signature, in seconds. [default: \(ServerDefaults.maxAge)]")
     var maxAge: Int?
 
-    @Option(help: "Furthest acceptable clock skew into the future, in seconds. [default: 5]")
+    @Option(help: "Furthest acceptable clock skew into the future, in seconds. [default: \(ServerDefaults.maxSkew)]")
     var maxSkew: Int?
 
-    @Option(help: "Largest accepted request body, in bytes. [default: 65536]")
+    @Option(help: "Largest accepted request body, in bytes. [default: \(ServerDefaults.bodyLimit)]")
     var bodyLimit: Int?
 
     @Option(
         help: "Command run when a request is queued, one argument per flag (repeatable; config key 'notify', a YAML list); the request's id, action and submitter are appended. No shell.")
     var notify: [String] = []
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [default: info]")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [default: \(ServerDefaults.logLevel)]")
     var logLevel: String?
 
     /// Flags, environment, config file and defaults, merged.

@@ -1,4 +1,5 @@
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Testing
 

@@ -82,37 +82,33 @@ struct RequestAuthenticatorTests {
         }
     }
 
-    @Test func anUnknownKeyidIsRefused() throws {
-        let (message, body) = try Self.signedRequest(keyid: "mallory")
-        #expect(throws: AuthenticationError.unknownKey("mallory")) {
-            try authenticator().authenticate(message, body: body, secrets: Self.secrets, now: Self.now)
-        }
+    /// A request broken one way, and the refusal it must get.
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        let request: @Sendable () throws -> (HTTPMessageComponents, [UInt8])
+        let error: AuthenticationError
     }
 
-    @Test func aSignatureMadeWithAnotherSecretIsRefused() throws {
-        let (message, body) = try Self.signedRequest(key: "user-secret-that-is-long-enough-0123456789")
-        #expect(throws: AuthenticationError.invalidSignature) {
-            try authenticator().authenticate(message, body: body, secrets: Self.secrets, now: Self.now)
-        }
-    }
+    static let refusals: [Refusal] = [
+        Refusal(testDescription: "an unknown keyid", request: { try signedRequest(keyid: "mallory") }, error: .unknownKey("mallory")),
+        Refusal(
+            testDescription: "a signature made with another secret",
+            request: { try signedRequest(key: "user-secret-that-is-long-enough-0123456789") }, error: .invalidSignature),
+        Refusal(
+            testDescription: "another algorithm", request: { try signedRequest(alg: "rsa-pss-sha512") },
+            error: .unsupportedAlgorithm("rsa-pss-sha512")),
+        Refusal(
+            testDescription: "a path changed after signing", request: { try signedRequest { $0.path = "/v1/actions/other" } },
+            error: .invalidSignature),
+        Refusal(
+            testDescription: "a query changed after signing", request: { try signedRequest { $0.query = "wait=300" } },
+            error: .invalidSignature),
+    ]
 
-    @Test func anotherAlgorithmIsRefused() throws {
-        let (message, body) = try Self.signedRequest(alg: "rsa-pss-sha512")
-        #expect(throws: AuthenticationError.unsupportedAlgorithm("rsa-pss-sha512")) {
-            try authenticator().authenticate(message, body: body, secrets: Self.secrets, now: Self.now)
-        }
-    }
-
-    @Test func aTamperedPathIsRefused() throws {
-        let (message, body) = try Self.signedRequest { $0.path = "/v1/actions/other" }
-        #expect(throws: AuthenticationError.invalidSignature) {
-            try authenticator().authenticate(message, body: body, secrets: Self.secrets, now: Self.now)
-        }
-    }
-
-    @Test func aTamperedQueryIsRefused() throws {
-        let (message, body) = try Self.signedRequest { $0.query = "wait=300" }
-        #expect(throws: AuthenticationError.invalidSignature) {
+    @Test(arguments: refusals)
+    func aBrokenRequestIsRefusedWithItsReason(_ refusal: Refusal) throws {
+        let (message, body) = try refusal.request()
+        #expect(throws: refusal.error) {
             try authenticator().authenticate(message, body: body, secrets: Self.secrets, now: Self.now)
         }
     }

@@ -1,4 +1,5 @@
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Testing
 
@@ -80,15 +81,15 @@ struct SecretsTests {
 
     @Test func grantsRevokesAndRemovalsKeepTheFileConsistent() throws {
         var secrets = try Secrets.generate(users: ["user", "agent"])
-        try secrets.grant(approver: "user", submitter: "agent")
+        try secrets.allowApproval(approver: "user", submitter: "agent")
         #expect(secrets.canApprove("user", submitter: "agent"))
         #expect(!secrets.canApprove("agent", submitter: "user"))
-        #expect(throws: SecretsError.unknownUser("bob")) { try secrets.grant(approver: "bob", submitter: "agent") }
-        #expect(throws: SecretsError.invalidGrant("user:user")) { try Secrets.parseGrant("user:user") }
-        #expect(throws: SecretsError.invalidGrant("user")) { try Secrets.parseGrant("user") }
+        #expect(throws: SecretsError.unknownUser("bob")) { try secrets.allowApproval(approver: "bob", submitter: "agent") }
+        #expect(throws: SecretsError.invalidApproverPair("user:user")) { try Secrets.parseApproverPair("user:user") }
+        #expect(throws: SecretsError.invalidApproverPair("user")) { try Secrets.parseApproverPair("user") }
         try secrets.remove("agent")
         #expect(secrets["user"]!.canApprove.isEmpty)
-        try secrets.revoke(approver: "user", submitter: "agent")
+        try secrets.disallowApproval(approver: "user", submitter: "agent")
         #expect(throws: SecretsError.userExists("user")) { try secrets.add("user") }
         #expect(throws: SecretsError.invalidUserName("a b")) { try secrets.add("a b") }
     }
@@ -104,7 +105,7 @@ struct SecretsTests {
 
     @Test func filteringKeepsOnlyOneUser() throws {
         var secrets = try Secrets.generate(users: ["user", "agent"])
-        try secrets.grant(approver: "user", submitter: "agent")
+        try secrets.allowApproval(approver: "user", submitter: "agent")
         let agentOnly = try secrets.filtered(to: "agent")
         #expect(agentOnly.userNames == ["agent"])
         #expect(agentOnly["agent"] == secrets["agent"])

@@ -1,6 +1,7 @@
 import ConduitCore
 import ConduitServer
 import ConduitStore
+import ConduitTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,41 +10,17 @@ import Testing
 
 /// Deciding queued requests over HTTP: who may, what happens, what is refused.
 ///
-/// Users: `agent` submits; `user` and `boss` may decide for `agent`; `boss` also for `user`;
-/// `stranger` may decide for nobody.
+/// Users (``BrokerFixture``): `agent` submits; `user` and `boss` may decide for `agent`; `boss`
+/// also for `user`; `stranger` may decide for nobody.
 @Suite("Approvals API")
 struct ApprovalRouteTests {
-    struct Clients {
-        let agent, user, boss, stranger: SignedTestClient
-        let fixture: BrokerFixture
-        let broker: ActionBroker
-
-        /// Queues `body` as `agent` and returns the id.
-        func queue(_ body: String = #"{"action":"ask","url":"https://example.com"}"#, as submitter: SignedTestClient? = nil)
-            async throws -> String
-        {
-            let answer = try await (submitter ?? agent).send(.post, "/v1/actions", body: body)
-            #expect(answer.status == .accepted, "\(answer.json)")
-            return try #require(answer.json["id"]?.stringValue)
-        }
-    }
+    typealias Clients = RouterClients
 
     func withClients(
-        defaultExpiry: Int = 900, clock: any BrokerClock = SystemClock(), _ body: @escaping @Sendable (Clients) async throws -> Void
+        defaultExpiry: Int = ServerDefaults.defaultExpires, clock: any BrokerClock = SystemClock(),
+        _ body: @escaping @Sendable (Clients) async throws -> Void
     ) async throws {
-        let fixture = try BrokerFixture(defaultExpiry: defaultExpiry)
-        defer { fixture.remove() }
-        let broker = try fixture.makeBroker(clock: clock)
-        let app = Application(router: buildRouter(configuration: fixture.configuration, broker: broker, startedAt: 0))
-        try await app.test(.router) { client in
-            try await body(
-                Clients(
-                    agent: SignedTestClient(client: client, user: "agent", secret: BrokerFixture.agentSecret),
-                    user: SignedTestClient(client: client, user: "user", secret: BrokerFixture.userSecret),
-                    boss: SignedTestClient(client: client, user: "boss", secret: BrokerFixture.bossSecret),
-                    stranger: SignedTestClient(client: client, user: "stranger", secret: BrokerFixture.strangerSecret),
-                    fixture: fixture, broker: broker))
-        }
+        try await BrokerFixture.withRouter(defaultExpiry: defaultExpiry, clock: clock, body)
     }
 
     @Test func theQueueListsOnlyWhatTheCallerMayDecideAndNeverTheirOwn() async throws {
@@ -236,7 +213,7 @@ struct ApprovalRouteTests {
             let id = try await c.queue(#"{"action":"open-file","file":"hello.txt"}"#)
             #expect(try await c.user.send(.post, "/v1/actions/\(id)/approve", body: #"{"remember": 3600}"#).status == .ok)
             var secrets = c.fixture.state.snapshot.secrets
-            try secrets.revoke(approver: "user", submitter: "agent")
+            try secrets.disallowApproval(approver: "user", submitter: "agent")
             c.fixture.state.replace(secrets: secrets)
             let again = try await c.agent.send(.post, "/v1/actions", body: #"{"action":"open-file","file":"hello.txt"}"#)
             #expect(again.status == .accepted, "\(again.json)")
@@ -266,5 +243,16 @@ struct ApprovalRouteTests {
     static func untilWaiting(_ count: Int, on clock: ManualClock) async throws {
         for _ in 0..<100_000 where clock.sleeping < count { await Task.yield() }
         #expect(clock.sleeping == count, "the wait did not begin")
+    }
+}
+
+extension RouterClients {
+    /// Queues `body` as `agent` (or `submitter`) and returns the id.
+    func queue(_ body: String = #"{"action":"ask","url":"https://example.com"}"#, as submitter: SignedTestClient? = nil)
+        async throws -> String
+    {
+        let answer = try await (submitter ?? agent).send(.post, "/v1/actions", body: body)
+        #expect(answer.status == .accepted, "\(answer.json)")
+        return try #require(answer.json["id"]?.stringValue)
     }
 }

@@ -1,5 +1,6 @@
 import ConduitCore
 import ConduitServer
+import ConduitTestSupport
 import ConduitStore
 import Foundation
 import HTTPTypes

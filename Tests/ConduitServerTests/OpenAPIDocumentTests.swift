@@ -1,5 +1,6 @@
 import ConduitCore
 import ConduitServer
+import ConduitTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -39,13 +40,10 @@ struct OpenAPIDocumentTests {
     }
 
     @Test func theServerServesTheDocument() async throws {
-        let fixture = try BrokerFixture()
-        defer { fixture.remove() }
-        let app = Application(router: buildRouter(configuration: fixture.configuration, broker: try fixture.makeBroker()))
         let file = try Data(contentsOf: Self.repository.appendingPathComponent("docs/openapi.yaml"))
         #expect(!OpenAPIDocument.bytes.isEmpty)
-        try await app.test(.router) { client in
-            let response = try await client.execute(uri: "/openapi.yaml", method: .get)
+        try await BrokerFixture.withRouter { c in
+            let response = try await c.agent.client.execute(uri: "/openapi.yaml", method: .get)
             #expect(response.status == .ok)
             #expect(Array(buffer: response.body) == Array(file))
         }

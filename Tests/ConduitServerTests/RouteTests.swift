@@ -1,5 +1,6 @@
 import ConduitCore
 import ConduitServer
+import ConduitTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,18 +12,10 @@ import Testing
 @Suite("HTTP routes")
 struct RouteTests {
     func withBroker(
-        bodyLimit: Int = 64 * 1024,
+        bodyLimit: Int = ServerDefaults.bodyLimit,
         _ body: @escaping @Sendable (_ agent: SignedTestClient, _ user: SignedTestClient, _ fixture: BrokerFixture) async throws -> Void
     ) async throws {
-        let fixture = try BrokerFixture(bodyLimit: bodyLimit)
-        defer { fixture.remove() }
-        let router = buildRouter(configuration: fixture.configuration, broker: try fixture.makeBroker(), startedAt: 0)
-        let app = Application(router: router)
-        try await app.test(.router) { client in
-            try await body(
-                SignedTestClient(client: client, user: "agent", secret: BrokerFixture.agentSecret),
-                SignedTestClient(client: client, user: "user", secret: BrokerFixture.userSecret), fixture)
-        }
+        try await BrokerFixture.withRouter(bodyLimit: bodyLimit) { c in try await body(c.agent, c.user, c.fixture) }
     }
 
     @Test func healthzAnswersWithoutAuthenticationAndSaysNothingMore() async throws {

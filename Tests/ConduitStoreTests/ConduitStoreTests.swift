@@ -1,5 +1,6 @@
 import ConduitCore
 import ConduitStore
+import ConduitTestSupport
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ struct ConduitStoreTests {
     }
 
     static func temporaryDatabasePath() -> String {
-        NSTemporaryDirectory() + "/conduit-store-\(UUID().uuidString)/conduit.sqlite"
+        TemporaryDirectory(prefix: "conduit-store").file("conduit.sqlite")
     }
 
     @Test func aRecordReadsBackExactlyAsSaved() async throws {

@@ -1,5 +1,6 @@
 import ConduitClient
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Testing
 
@@ -74,8 +75,7 @@ struct ApproverSafetyEndToEndTests {
             try tmux.send("ow, yes", literal: true)
             try tmux.send("Enter")
             #expect(tmux.waitFor("nothing was sent"), "\(tmux.screen())")
-            usleep(300_000)
-            #expect(try await Self.queue(in: workspace, of: server) == [secondID], "the typed y approved nothing")
+            #expect(try await holds(for: 0.5) { try await Self.queue(in: workspace, of: server) == [secondID] }, "the typed y approved nothing")
         }
     }
 
@@ -90,11 +90,13 @@ struct ApproverSafetyEndToEndTests {
             #expect(tmux.waitFor("1 pending"))
             try tmux.send("y")
             #expect(tmux.waitFor("highlighted request changed"), "\(tmux.screen())")
-            usleep(300_000)
-            #expect(try await Self.queue(in: workspace, of: server) == [secondID], "the y meant for the first one")
-            usleep(1_000_000)
-            try tmux.send("y")
-            #expect(tmux.waitFor("No pending requests."), "after a second, y decides what is shown:\n\(tmux.screen())")
+            #expect(try await holds(for: 0.5) { try await Self.queue(in: workspace, of: server) == [secondID] }, "the y meant for the first one")
+            // Once the pause is over (a second), y decides what is shown.
+            let decided = try eventually(timeout: 5) {
+                try tmux.send("y")
+                return tmux.waitFor("No pending requests.", timeout: 0.2)
+            }
+            #expect(decided, "after a second, y decides what is shown:\n\(tmux.screen())")
         }
     }
 
@@ -130,7 +132,7 @@ struct ApproverSafetyEndToEndTests {
                 "actions/git-status.yaml",
                 "description: git status in a directory.\nparams: [{name: dir, type: path, required: true}]\npolicy: auto-accept\nrun: [git, -C, \"{dir}\", status, --short]\n"
             )
-            server.signal(SIGHUP)
+            #expect(server.reload())
             let repository = workspace.file("data/workspace/project")
             let marker = workspace.file("fsmonitor-ran")
             for arguments in [["init", "-q", repository], ["-C", repository, "config", "core.fsmonitor", "touch \(marker); false"]] {
@@ -141,11 +143,7 @@ struct ApproverSafetyEndToEndTests {
             _ = try Command.run("/usr/bin/env", ["git", "-C", repository, "status", "--short"], in: workspace.path)
             #expect(FileManager.default.fileExists(atPath: marker), "the control: plain git runs core.fsmonitor")
             try FileManager.default.removeItem(atPath: marker)
-            var response = try await Self.submit(["action": "git-status", "dir": "project"], in: workspace, to: server)
-            for _ in 0..<50 where response.json?["error"]?["code"] == "unknown_action" {
-                usleep(100_000)  // the reload
-                response = try await Self.submit(["action": "git-status", "dir": "project"], in: workspace, to: server)
-            }
+            let response = try await Self.submit(["action": "git-status", "dir": "project"], in: workspace, to: server)
             #expect(response.json?["status"] == "completed", "\(response.json?.compactText ?? "")")
             #expect(response.json?["result"]?["stdout"]?.stringValue?.contains("file.txt") == true)
             #expect(!FileManager.default.fileExists(atPath: marker), "the handler's git did not run core.fsmonitor")
@@ -181,16 +179,11 @@ struct ApproverSafetyEndToEndTests {
     func aRequestQueuedBeforeItsActionChangedIsNotRunByAnApprovalAfterTheReload(change: String, reason: String) async throws {
         try await SecurityFindingsTests.withServer { workspace, server in
             try workspace.write("actions/announce.yaml", Self.announce + "run: [echo, \"{note}\"]\n")
-            server.signal(SIGHUP)
-            var queued = try await Self.submit(["action": "announce", "note": "hello"], in: workspace, to: server)
-            for _ in 0..<50 where queued.status != 202 {
-                usleep(100_000)
-                queued = try await Self.submit(["action": "announce", "note": "hello"], in: workspace, to: server)
-            }
+            #expect(server.reload())
+            let queued = try await Self.submit(["action": "announce", "note": "hello"], in: workspace, to: server)
             let id = try #require(queued.json?["id"]?.stringValue)
             try workspace.write("actions/announce.yaml", Self.announce + change)
-            server.signal(SIGHUP)
-            usleep(500_000)
+            #expect(server.reload())
             let approved = try await workspace.withClient(as: "user", server: server) { try await $0.approve(id: id) }
             #expect(approved.json?["status"] == "denied", "\(approved.json?.compactText ?? "")")
             #expect(approved.json?["reason"]?.stringValue?.contains(reason) == true, "\(approved.json?.compactText ?? "")")

@@ -1,5 +1,6 @@
 import ConduitClient
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Testing
 

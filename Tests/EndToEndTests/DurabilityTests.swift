@@ -1,5 +1,6 @@
 import ConduitClient
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -69,7 +70,7 @@ struct DurabilityTests {
             "description: Records a run, then works a while.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"echo run >> \(marker); sleep 3\"]\ntimeout: 60\n")
         let arguments = ["--secrets", "secrets.json", "--actions", "actions"]
         let server = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
-        let client = try BackgroundCommand(
+        let client = try ChildProcess(
             Binaries.path("ccc-client"), ["--secrets", "agent-secrets.json", #"{"action":"long-job"}"#], in: workspace.path,
             environment: ["CCC_SERVER": server.url])
         #expect(eventually { workspace.read("runs.log") == "run\n" })
@@ -92,7 +93,15 @@ struct DurabilityTests {
             #expect(failed["status"] == "failed")
             #expect(failed["reason"]?.stringValue?.contains("interrupted") == true)
         }
-        sleep(1)
-        #expect(workspace.read("runs.log") == "run\n", "never run again")
+        // A barrier: a new request of another action appends to the same log through the same
+        // runner; once its line is there, the restarted broker has run handlers, and the
+        // interrupted one was not among them.
+        try workspace.write(
+            "actions/mark.yaml", "description: Marks the log.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"echo barrier >> \(marker)\"]\n")
+        #expect(restarted.reload())
+        let barrier = try workspace.client(
+            ["--secrets", "agent-secrets.json", #"{"action":"mark"}"#], environment: ["CCC_SERVER": restarted.url])
+        #expect(barrier.exitCode == 0, "\(barrier)")
+        #expect(workspace.read("runs.log") == "run\nbarrier\n", "never run again")
     }
 }

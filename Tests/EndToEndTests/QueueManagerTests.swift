@@ -1,6 +1,7 @@
 import ConduitClient
 import ConduitCore
 import ConduitTUI
+import ConduitTestSupport
 import Foundation
 import Testing
 
@@ -25,8 +26,8 @@ struct QueueManagerTests {
         try await body(workspace, server, tmux)
     }
 
-    func submit(_ workspace: Workspace, _ server: ServerProcess, _ json: String) throws -> BackgroundCommand {
-        try BackgroundCommand(
+    func submit(_ workspace: Workspace, _ server: ServerProcess, _ json: String) throws -> ChildProcess {
+        try ChildProcess(
             Binaries.path("ccc-client"), ["--secrets", "agent-secrets.json", json], in: workspace.path,
             environment: ["CCC_SERVER": server.url])
     }

@@ -1,4 +1,5 @@
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Testing
 
@@ -68,21 +69,15 @@ struct ServerLifecycleTests {
         defer { server.stop() }
         let env = ["CCC_SERVER": server.url, "CCC_SECRETS": "secrets.json", "CCC_USER": "agent"]
         func actions() throws -> String { try workspace.client([#"{"action":"list-actions"}"#], environment: env).stdout }
-        func waitForReload(_ count: Int) {
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline, server.log.components(separatedBy: "reload").count - 1 < count { usleep(20_000) }
-        }
 
         // A new valid action appears.
         try workspace.write("actions/ping.yaml", "description: Ping.\npolicy: auto-accept\n")
-        server.signal(SIGHUP)
-        waitForReload(1)
+        #expect(server.reload())
         #expect(try actions().contains("\"ping\""))
 
         // An invalid file is refused; the previous catalog stays in force.
         try workspace.write("actions/zzz.yaml", "description: x\npolicy: sometimes\n")
-        server.signal(SIGHUP)
-        waitForReload(2)
+        #expect(server.reload())
         #expect(server.log.contains("reload refused"))
         #expect(try actions().contains("\"ping\""))
         try FileManager.default.removeItem(atPath: workspace.file("actions/zzz.yaml"))
@@ -91,8 +86,7 @@ struct ServerLifecycleTests {
         let old = try workspace.keygen("--filter", "agent", "--output", "old-agent.json")
         #expect(old.exitCode == 0)
         #expect(try workspace.keygen("--rotate", "agent").exitCode == 0)
-        server.signal(SIGHUP)
-        waitForReload(3)
+        #expect(server.reload())
         let stale = try workspace.client(["--secrets", "old-agent.json", #"{"action":"list-actions"}"#], environment: env)
         #expect(stale.exitCode == 3, "\(stale)")
         #expect(try workspace.client([#"{"action":"list-actions"}"#], environment: env).exitCode == 0)

@@ -1,5 +1,6 @@
 import ConduitClient
 import ConduitCore
+import ConduitTestSupport
 import Foundation
 import Testing
 
@@ -19,8 +20,8 @@ struct WaitingClientTests {
         try await body(workspace, server)
     }
 
-    func waitingClient(_ workspace: Workspace, _ server: ServerProcess, _ arguments: [String]) throws -> BackgroundCommand {
-        try BackgroundCommand(
+    func waitingClient(_ workspace: Workspace, _ server: ServerProcess, _ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(
             Binaries.path("ccc-client"), ["--secrets", "agent-secrets.json"] + arguments, in: workspace.path,
             environment: ["CCC_SERVER": server.url])
     }

@@ -45,7 +45,7 @@ public struct Secrets: Sendable, Equatable {
         }
     }
 
-    /// User names are short and unambiguous in logs, headers and `APPROVER:SUBMITTER` grants.
+    /// User names are short and unambiguous in logs, headers and `APPROVER:SUBMITTER` pairs.
     public static func isValidUserName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64
             && name.utf8.allSatisfy { byte in
@@ -63,7 +63,7 @@ public struct Secrets: Sendable, Equatable {
         users[user] = UserSecret(secret: SecretGenerator.newSecret())
     }
 
-    /// Removes `user` and every grant naming it.
+    /// Removes `user` and every approval right naming it (in `canApprove` lists).
     public mutating func remove(_ user: String) throws(SecretsError) {
         guard users.removeValue(forKey: user) != nil else { throw .unknownUser(user) }
         for name in users.keys {
@@ -78,37 +78,37 @@ public struct Secrets: Sendable, Equatable {
     }
 
     /// Lets `approver` decide requests of `submitter`.
-    public mutating func grant(approver: String, submitter: String) throws(SecretsError) {
-        try checkGrant(approver: approver, submitter: submitter)
+    public mutating func allowApproval(approver: String, submitter: String) throws(SecretsError) {
+        try checkApproverPair(approver: approver, submitter: submitter)
         if !users[approver]!.canApprove.contains(submitter) {
             users[approver]!.canApprove.append(submitter)
             users[approver]!.canApprove.sort()
         }
     }
 
-    /// Takes back what ``grant(approver:submitter:)`` gave.
-    public mutating func revoke(approver: String, submitter: String) throws(SecretsError) {
+    /// Takes back what ``allowApproval(approver:submitter:)`` gave.
+    public mutating func disallowApproval(approver: String, submitter: String) throws(SecretsError) {
         guard users[approver] != nil else { throw .unknownUser(approver) }
         users[approver]!.canApprove.removeAll { $0 == submitter }
     }
 
-    /// Only `user`'s entry, with its grants: the file that goes into a container.
+    /// Only `user`'s entry, with its `canApprove` list: the file that goes into a container.
     public func filtered(to user: String) throws(SecretsError) -> Secrets {
         guard let entry = users[user] else { throw .unknownUser(user) }
         return Secrets(users: [user: entry])
     }
 
     /// Parses `APPROVER:SUBMITTER`.
-    public static func parseGrant(_ text: String) throws(SecretsError) -> (approver: String, submitter: String) {
+    public static func parseApproverPair(_ text: String) throws(SecretsError) -> (approver: String, submitter: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[0] != parts[1] else {
-            throw .invalidGrant(text)
+            throw .invalidApproverPair(text)
         }
         return (parts[0], parts[1])
     }
 
-    private func checkGrant(approver: String, submitter: String) throws(SecretsError) {
-        guard approver != submitter else { throw .invalidGrant("\(approver):\(submitter)") }
+    private func checkApproverPair(approver: String, submitter: String) throws(SecretsError) {
+        guard approver != submitter else { throw .invalidApproverPair("\(approver):\(submitter)") }
         guard users[approver] != nil else { throw .unknownUser(approver) }
         guard users[submitter] != nil else { throw .unknownUser(submitter) }
     }

@@ -8,7 +8,7 @@ public enum SecretsError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownUser(String)
     case userExists(String)
     case invalidUserName(String)
-    case invalidGrant(String)
+    case invalidApproverPair(String)
     case fileExists(path: String)
     case cannotWrite(path: String, reason: String)
 
@@ -30,8 +30,8 @@ public enum SecretsError: Error, Equatable, Sendable, CustomStringConvertible {
             "user \"\(user)\" already exists"
         case .invalidUserName(let name):
             "invalid user name \"\(name)\": use 1-64 letters, digits, '-', '_' or '.'"
-        case .invalidGrant(let text):
-            "invalid grant \"\(text)\": expected APPROVER:SUBMITTER, two different users"
+        case .invalidApproverPair(let text):
+            "invalid approver pair \"\(text)\": expected APPROVER:SUBMITTER, two different users"
         case .fileExists(let path):
             "\(path) already exists; pass --force to overwrite it"
         case .cannotWrite(let path, let reason):

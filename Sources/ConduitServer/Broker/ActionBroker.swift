@@ -34,7 +34,7 @@ public struct ActionBroker: Sendable {
     public static let longestWait = 300
 
     public init(
-        state: BrokerState, store: ConduitStore, pathMapper: PathMapper, runner: ActionRunner, defaultExpiry: Int = 900,
+        state: BrokerState, store: ConduitStore, pathMapper: PathMapper, runner: ActionRunner, defaultExpiry: Int = ServerDefaults.defaultExpires,
         notify: [String]? = nil, metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "conduit.broker")
     ) {
         self.notify = notify

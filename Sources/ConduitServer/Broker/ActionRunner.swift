@@ -55,7 +55,7 @@ public struct ActionRunner: Sendable {
     /// The `ccc-tether` executable.
     public var tether: String
 
-    public init(outputLimit: Int = 64 * 1024, tether: String? = nil) {
+    public init(outputLimit: Int = ServerDefaults.outputLimit, tether: String? = nil) {
         self.outputLimit = outputLimit
         self.tether = tether ?? HandlerTether.besideExecutable
     }

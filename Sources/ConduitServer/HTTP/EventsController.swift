@@ -41,7 +41,7 @@ public struct EventsController: Sendable {
     /// Most events replayed for one `Last-Event-ID`.
     static let replayLimit = 10_000
 
-    public init(broker: ActionBroker, heartbeat: Duration = .seconds(15), bufferSize: Int = 10_000) {
+    public init(broker: ActionBroker, heartbeat: Duration = .seconds(ServerDefaults.heartbeat), bufferSize: Int = ServerDefaults.eventBuffer) {
         self.broker = broker
         self.heartbeat = heartbeat
         self.bufferSize = bufferSize

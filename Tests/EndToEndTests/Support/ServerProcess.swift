@@ -1,40 +1,33 @@
+import ConduitTestSupport
 import Foundation
 
 /// The real `ccc-server` binary on a free loopback port.
 final class ServerProcess {
-    let process = Process()
-    let output: TemporaryFile
+    let child: ChildProcess
     private(set) var port = 0
 
     var url: String { "http://127.0.0.1:\(port)" }
+    var process: Process { child.process }
 
     /// Starts `ccc-server --port 0 …` in `directory` and waits (at most 30 s) for it to listen.
     /// Without `--db` in `arguments`, the database is `directory/conduit.sqlite`.
     init(arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
         let arguments = arguments.contains("--db") ? arguments : arguments + ["--db", directory + "/conduit.sqlite"]
-        output = try TemporaryFile()
-        process.executableURL = URL(fileURLWithPath: Binaries.path("ccc-server"))
-        process.arguments = ["--port", "0"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardOutput = output.handle
-        process.standardError = output.handle
-        try process.run()
+        child = try ChildProcess(
+            Binaries.path("ccc-server"), ["--port", "0"] + arguments, in: directory, environment: environment, combineOutput: true)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let line = output.contents().split(separator: "\n").first(where: { $0.hasPrefix("ccc-server listening on ") }),
+            if let line = log.split(separator: "\n").first(where: { $0.hasPrefix("ccc-server listening on ") }),
                 let port = Int(line.split(separator: ":").last ?? "")
             {
                 self.port = port
                 return
             }
-            guard process.isRunning else { break }
+            guard child.isRunning else { break }
             usleep(20_000)
         }
-        process.terminate()
-        throw ServerDidNotStart(log: output.contents())
+        child.signal(SIGKILL)
+        throw ServerDidNotStart(log: log)
     }
 
     struct ServerDidNotStart: Error, CustomStringConvertible {
@@ -43,23 +36,31 @@ final class ServerProcess {
     }
 
     /// Sends a signal without waiting.
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func signal(_ signal: Int32) { child.signal(signal) }
 
-    /// Sends SIGTERM and returns the exit status (waits at most 15 s, then kills).
+    /// How many reloads (`SIGHUP`) it has logged, successful or not.
+    var reloads: Int { log.components(separatedBy: "reload").count - 1 }
+
+    /// Sends `SIGHUP` and waits (at most 10 s) until the reload is logged; whether it was.
     @discardableResult
-    func stop() -> Int32 {
-        if process.isRunning { signal(SIGTERM) }
-        let deadline = Date().addingTimeInterval(15)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            signal(SIGKILL)
-            process.waitUntilExit()
-            return -1
-        }
-        return process.terminationStatus
+    func reload() -> Bool {
+        let before = reloads
+        signal(SIGHUP)
+        return eventually { reloads > before }
     }
 
-    var log: String { output.contents() }
+    /// Sends SIGTERM and returns the exit status (waits at most 15 s, then kills: -1).
+    @discardableResult
+    func stop() -> Int32 {
+        if child.isRunning { signal(SIGTERM) }
+        if child.waitForExit(timeout: 15) { return process.terminationStatus }
+        signal(SIGKILL)
+        process.waitUntilExit()
+        return -1
+    }
 
-    deinit { if process.isRunning { stop() } }
+    /// Everything it wrote to standard output and error so far.
+    var log: String { child.stdout }
+
+    deinit { if child.isRunning { stop() } }
 }

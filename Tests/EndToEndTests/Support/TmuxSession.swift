@@ -1,3 +1,4 @@
+import ConduitTestSupport
 import Foundation
 
 /// A detached tmux session running one program on a private tmux server (its own socket), so tests

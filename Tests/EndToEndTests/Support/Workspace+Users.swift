@@ -1,6 +1,7 @@
 import ConduitClient
 import ConduitCore
 import AsyncHTTPClient
+import ConduitTestSupport
 import Foundation
 
 extension Workspace {

@@ -1,12 +1,12 @@
+import ConduitTestSupport
 import Foundation
 
 /// A scratch directory laid out like the README's: secrets, data volumes, actions, a fake opener.
 struct Workspace {
-    let path: String
+    let directory = TemporaryDirectory(prefix: "conduit-e2e")
+    var path: String { directory.path }
 
     init() throws {
-        var template = Array((NSTemporaryDirectory() + "/conduit-e2e.XXXXXX").utf8CString)
-        path = URL(fileURLWithPath: String(cString: mkdtemp(&template)!)).resolvingSymlinksInPath().path
         for directory in ["data/workspace", "data/claude-home", "bin", "actions"] {
             try FileManager.default.createDirectory(atPath: file(directory), withIntermediateDirectories: true)
         }
@@ -27,14 +27,11 @@ struct Workspace {
             mode: 0o755)
     }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    func file(_ name: String) -> String { directory.file(name) }
 
-    func write(_ name: String, _ text: String, mode: Int = 0o644) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: file(name)))
-        chmod(file(name), mode_t(mode))
-    }
+    func write(_ name: String, _ text: String, mode: Int = 0o644) throws { try directory.write(name, text, mode: mode) }
 
-    func read(_ name: String) -> String { (try? String(contentsOfFile: file(name), encoding: .utf8)) ?? "" }
+    func read(_ name: String) -> String { directory.read(name) }
 
     /// PATH with the fake opener first, for the server.
     var serverEnvironment: [String: String] {
@@ -49,5 +46,5 @@ struct Workspace {
         try Command.run(Binaries.path("ccc-client"), arguments, in: path, environment: environment)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { directory.remove() }
 }

@@ -7,20 +7,28 @@ import HummingbirdTesting
 import NIOCore
 
 /// Signs requests for the in-process router as a real client would, and checks answers' signatures.
-struct SignedTestClient {
-    let client: any TestClientProtocol
-    let user: String
-    let secret: String
-    var authority = "localhost"
+public struct SignedTestClient: Sendable {
+    public let client: any TestClientProtocol
+    public let user: String
+    public let secret: String
+    public var authority = "localhost"
 
-    struct Answer {
-        var status: HTTPResponse.Status
-        var json: JSONValue
-        var signed: Bool
+    public init(client: any TestClientProtocol, user: String, secret: String) {
+        self.client = client
+        self.user = user
+        self.secret = secret
+    }
+
+    /// An answer: its status, its body as JSON (`null` if it is not JSON), whether it was signed
+    /// (a signature that does not verify throws instead).
+    public struct Answer: Sendable {
+        public var status: HTTPResponse.Status
+        public var json: JSONValue
+        public var signed: Bool
     }
 
     /// Sends a signed request; `body` is sent verbatim. `tamper` may change headers after signing.
-    func send(
+    public func send(
         _ method: HTTPRequest.Method, _ target: String, body: String? = nil, nonce: String = MessageSigner.newNonce(),
         created: Int64 = Int64(Date().timeIntervalSince1970), tamper: (inout HTTPFields) -> Void = { _ in }
     ) async throws -> Answer {
@@ -45,7 +53,7 @@ struct SignedTestClient {
         return try Self.answer(response, user: user, nonce: nonce, secret: secret)
     }
 
-    static func answer(_ response: TestResponse, user: String, nonce: String, secret: String) throws -> Answer {
+    public static func answer(_ response: TestResponse, user: String, nonce: String, secret: String) throws -> Answer {
         let bytes = Array(buffer: response.body)
         var fields: [String: [String]] = [:]
         for field in response.headers { fields[field.name.canonicalName, default: []].append(field.value) }

@@ -1,5 +1,5 @@
 /// What a key asks the application to do (the view model never talks to the network itself).
-public enum QueueCommand: Sendable, Equatable {
+public enum QueueEffect: Sendable, Equatable {
     case approve(id: String)
     case approveRemembering(id: String, seconds: Int)
     case deny(id: String, reason: String?)
