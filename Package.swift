@@ -227,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConduitTUITests",
-            dependencies: ["ConduitTUI"],
+            dependencies: ["ConduitTUI", "ConduitTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

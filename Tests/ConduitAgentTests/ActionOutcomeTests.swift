@@ -69,14 +69,9 @@ struct ActionOutcomeTests {
         #expect(outcome.succeeded == reading.succeeded)
     }
 
-    @Test func aPersonsDenialNamesTheApprover() {
-        let outcome = ActionOutcome(
-            response: Self.answer(
-                200,
-                [
-                    "id": "r3", "action": "announce", "status": "denied", "reason": "denied by alice: Not now — 15:00.",
-                    "decision": ["kind": "person", "by": "alice", "approver": "alice"],
-                ]))
+    @Test func aPersonsDenialNamesTheApprover() throws {
+        let denial = try #require(Self.readings.first { $0.answer["status"] == "denied" && $0.answer["decision"] != nil })
+        let outcome = ActionOutcome(response: Self.answer(denial.status, denial.answer))
         #expect(outcome == .denied(reason: "denied by alice: Not now — 15:00.", approver: "alice"))
     }
 

@@ -1,6 +1,7 @@
 import ConduitCore
 import ConduitTUI
 import Foundation
+import ConduitTestSupport
 import Testing
 
 /// What the person sees is what will run (issue 11): widths measured as the terminal measures,
@@ -27,17 +28,6 @@ struct ApproverSafetyTests {
         "\u{FE50}", "\u{FE6B}", "\u{2329}", "\u{17000}", "\u{1B000}", "\u{FF21}", "中", "\u{301}", "\u{FE0F}",
         "\u{1F469}", "\u{1F3FD}", "\u{1F1FA}", "\u{E000}", "\u{2800}", "\u{0600}", "\u{0D4E}", "a", "/", " ", ";",
     ]
-
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static func hostileString(_ random: inout SplitMix64) -> String {
         var text = ""

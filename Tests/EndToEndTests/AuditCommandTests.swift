@@ -11,7 +11,7 @@ struct AuditCommandTests {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.createUsers()
-        let server = try ServerProcess(arguments: ["--secrets", "secrets.json"], in: workspace.path, environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         let env = ["CCC_SERVER": server.url]
         #expect(try workspace.client(["--secrets", "agent-secrets.json", #"{"action":"list-actions"}"#], environment: env).exitCode == 0)
         #expect(try workspace.client(["--secrets", "agent-secrets.json", #"{"action":"rm-rf"}"#], environment: env).exitCode == 2)

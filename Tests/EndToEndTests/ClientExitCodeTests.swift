@@ -14,9 +14,7 @@ struct ClientExitCodeTests {
         _ = try workspace.keygen("--filter", "agent", "--output", "agent-secrets.json")
         try workspace.write("actions/forbidden.yaml", "description: Always refused.\npolicy: auto-deny\n")
         try workspace.write("actions/fail.yaml", "description: Exits 1.\npolicy: auto-accept\nrun: [/bin/false]\n")
-        let server = try ServerProcess(
-            arguments: ["--secrets", "secrets.json", "--actions", "actions"], in: workspace.path,
-            environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         defer { server.stop() }
         try body(workspace, server, ["CCC_SERVER": server.url, "CCC_SECRETS": "agent-secrets.json"])
     }

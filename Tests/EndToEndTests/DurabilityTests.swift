@@ -13,8 +13,7 @@ struct DurabilityTests {
         defer { workspace.remove() }
         try workspace.createUsers()
         try workspace.write("actions/ask.yaml", "description: Waits.\npolicy: queue\nparams: [{name: n, type: integer}]\n")
-        let arguments = ["--secrets", "secrets.json", "--actions", "actions"]
-        let server = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         let acknowledged = Shared<[String]>([])
         let pid = server.process.processIdentifier
         try await workspace.withClient(as: "agent", server: server) { client in
@@ -48,7 +47,7 @@ struct DurabilityTests {
         let ids = acknowledged.value
         #expect(ids.count >= 50, "the burst was under way when the server died")
 
-        let restarted = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let restarted = try workspace.startServer()
         defer { restarted.stop() }
         try await workspace.withClient(as: "user", server: restarted) { client in
             let pending = Set(try await client.queue().json?["pending"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
@@ -68,8 +67,7 @@ struct DurabilityTests {
         try workspace.write(
             "actions/long-job.yaml",
             "description: Records a run, then works a while.\npolicy: auto-accept\nrun: [/bin/sh, -c, \"echo run >> \(marker); sleep 3\"]\ntimeout: 60\n")
-        let arguments = ["--secrets", "secrets.json", "--actions", "actions"]
-        let server = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         let client = try ChildProcess(
             Binaries.path("ccc-client"), ["--secrets", "agent-secrets.json", #"{"action":"long-job"}"#], in: workspace.path,
             environment: ["CCC_SERVER": server.url])
@@ -78,7 +76,7 @@ struct DurabilityTests {
         server.process.waitUntilExit()
         #expect(client.finish().exitCode == 4, "the client learns the server went away")
 
-        let restarted = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let restarted = try workspace.startServer()
         defer { restarted.stop() }
         #expect(restarted.log.contains("marked 1 request(s) left running"))
         try await workspace.withClient(as: "user", server: restarted) { client in

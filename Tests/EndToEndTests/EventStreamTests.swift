@@ -33,8 +33,7 @@ struct EventStreamTests {
         try workspace.createUsers()
         _ = try workspace.keygen("--add", "stranger")
         try workspace.write("actions/ask.yaml", "description: Waits.\npolicy: queue\n")
-        let arguments = ["--secrets", "secrets.json", "--actions", "actions"]
-        let server = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         let clients = LongLivedClients()
         let approver = Collector(try await clients.client(as: "user", in: workspace, server: server).events())
         let stranger = Collector(try await clients.client(as: "stranger", in: workspace, server: server).events())
@@ -51,7 +50,7 @@ struct EventStreamTests {
         // A graceful stop ends open streams; the events are stored, so their ids survive a restart.
         #expect(server.stop() == 0)
         #expect(eventually { approver.ended.value })
-        let restarted = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let restarted = try workspace.startServer()
         defer { restarted.stop() }
         let replay = Collector(
             try await clients.client(as: "user", in: workspace, server: restarted).events(lastEventID: firstID))
@@ -68,9 +67,7 @@ struct EventStreamTests {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.createUsers()
-        let server = try ServerProcess(
-            arguments: ["--secrets", "secrets.json", "--heartbeat", "1"], in: workspace.path,
-            environment: workspace.serverEnvironment)
+        let server = try workspace.startServer(["--heartbeat", "1"])
         defer { server.stop() }
         let clients = LongLivedClients()
         let comments = Shared<[String]>([])

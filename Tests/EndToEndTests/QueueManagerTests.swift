@@ -15,9 +15,7 @@ struct QueueManagerTests {
         defer { workspace.remove() }
         try workspace.createUsers()
         try workspace.write("actions/ask.yaml", "description: Waits for a person.\npolicy: queue\nparams: [{name: note, type: string}]\n")
-        let server = try ServerProcess(
-            arguments: ["--secrets", "secrets.json", "--actions", "actions"], in: workspace.path,
-            environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         defer { server.stop() }
         let tmux = try TmuxSession(
             "\(Binaries.path("ccc-queue")) --secrets user-secrets.json --server \(server.url)", in: workspace.path,
@@ -68,16 +66,12 @@ struct QueueManagerTests {
         try await Self.withQueueManager(width: 160) { workspace, server, tmux in
             let client = try submit(workspace, server, #"{"action":"ask","note":"history please"}"#)
             #expect(tmux.waitFor("history please"))
-            try tmux.send("n")
-            try tmux.send("wrong branch", literal: true)
-            try tmux.send("Enter")
+            try tmux.answer("n", with: "wrong branch")
             #expect(client.finish().exitCode == 1)
             try tmux.send("h")
             #expect(tmux.waitFor("Conduit history"), "\(tmux.screen())")
             #expect(tmux.waitFor("denied by user: wrong branch"), "\(tmux.screen())")
-            try tmux.send("f")
-            try tmux.send("no-such-action", literal: true)
-            try tmux.send("Enter")
+            try tmux.answer("f", with: "no-such-action")
             #expect(tmux.waitFor("No decisions yet."), "\(tmux.screen())")
             try tmux.send("Escape")
             #expect(tmux.waitFor("No pending requests."))
@@ -88,9 +82,7 @@ struct QueueManagerTests {
         try await Self.withQueueManager { workspace, server, tmux in
             let first = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#)
             #expect(tmux.waitFor("same again"))
-            try tmux.send("a")
-            try tmux.send("10m", literal: true)
-            try tmux.send("Enter")
+            try tmux.answer("a", with: "10m")
             #expect(first.finish().exitCode == 0)
             let second = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#).finish()
             #expect(second.exitCode == 0, "accepted by the grant, without a person: \(second)")
@@ -127,16 +119,13 @@ struct QueueManagerTests {
         defer { workspace.remove() }
         try workspace.createUsers()
         try workspace.write("actions/ask.yaml", "description: Waits.\npolicy: queue\nparams: [{name: note, type: string}]\n")
-        let arguments = ["--secrets", "secrets.json", "--actions", "actions"]
-        let server = try ServerProcess(arguments: arguments, in: workspace.path, environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         let tmux = try TmuxSession(
             "\(Binaries.path("ccc-queue")) --secrets user-secrets.json --server \(server.url)", in: workspace.path)
         #expect(tmux.waitFor("live"))
         #expect(server.stop() == 0)
         #expect(tmux.waitFor("disconnected"), "\(tmux.screen())")
-        let restarted = try ServerProcess(
-            arguments: arguments + ["--port", String(server.port)], in: workspace.path,
-            environment: workspace.serverEnvironment)
+        let restarted = try workspace.startServer(["--port", String(server.port)])
         defer { restarted.stop() }
         let client = try submit(workspace, restarted, #"{"action":"ask","note":"after the restart"}"#)
         #expect(tmux.waitFor("after the restart", timeout: 20), "\(tmux.screen())")

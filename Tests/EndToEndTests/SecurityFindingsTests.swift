@@ -52,9 +52,7 @@ struct SecurityFindingsTests {
         for (name, text) in actions { try workspace.write("actions/" + name, text) }
         try FileManager.default.createDirectory(atPath: workspace.file("outside"), withIntermediateDirectories: true)
         try workspace.write("outside/secret.txt", "OUTSIDE")
-        let server = try ServerProcess(
-            arguments: ["--secrets", "secrets.json", "--actions", "actions"], in: workspace.path,
-            environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         defer { server.stop() }
         try await body(workspace, server)
     }

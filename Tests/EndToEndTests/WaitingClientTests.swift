@@ -13,9 +13,7 @@ struct WaitingClientTests {
         try workspace.createUsers()
         try workspace.write("actions/ask.yaml", "description: Waits for a person.\npolicy: queue\n")
         try workspace.write("actions/ask-briefly.yaml", "description: Expires in a second.\npolicy: queue\nexpires: 1\n")
-        let server = try ServerProcess(
-            arguments: ["--secrets", "secrets.json", "--actions", "actions"], in: workspace.path,
-            environment: workspace.serverEnvironment)
+        let server = try workspace.startServer()
         defer { server.stop() }
         try await body(workspace, server)
     }

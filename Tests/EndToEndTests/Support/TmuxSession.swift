@@ -49,6 +49,13 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", name] + (literal ? ["-l"] : []) + keys)
     }
 
+    /// Presses `key`, types `text` into the prompt it opens, and presses Enter.
+    func answer(_ key: String, with text: String) throws {
+        try send(key)
+        try send(text, literal: true)
+        try send("Enter")
+    }
+
     /// The visible screen, one string per row.
     func screen() -> String {
         (try? tmux(["capture-pane", "-p", "-t", name]))?.stdout ?? ""

@@ -38,6 +38,12 @@ struct Workspace {
         ["PATH": file("bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
     }
 
+    /// Starts the real `ccc-server` here with `secrets.json`, `actions/` and the fake desktop on
+    /// PATH (``serverEnvironment``), plus `extra` arguments.
+    func startServer(_ extra: [String] = []) throws -> ServerProcess {
+        try ServerProcess(arguments: ["--secrets", "secrets.json", "--actions", "actions"] + extra, in: path, environment: serverEnvironment)
+    }
+
     func keygen(_ arguments: String...) throws -> CommandResult {
         try Command.run(Binaries.path("ccc-keygen"), arguments, in: path)
     }
