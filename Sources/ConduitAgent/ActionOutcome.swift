@@ -24,7 +24,7 @@ public enum ActionOutcome: Sendable, Equatable {
     public init(response: ConduitResponse) {
         let json = response.json ?? .null
         let reason = json["reason"]?.stringValue
-        switch (response.status, json["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:))) {
+        switch (response.status, response.recordStatus) {
         case (200, .completed):
             self = .completed(record: json)
         case (200, .failed):

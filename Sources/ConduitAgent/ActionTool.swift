@@ -24,7 +24,7 @@ public struct ActionTool: Sendable, Equatable {
         (listing["actions"]?.arrayValue ?? []).compactMap { action in
             guard let name = action["name"]?.stringValue, !hiddenActions.contains(name) else { return nil }
             var description = action["description"]?.stringValue ?? name
-            if action["policy"]?.stringValue == "queue" {
+            if action["policy"]?.stringValue.flatMap(ActionPolicy.init(rawValue:)) == .queue {
                 description += " Usually waits for a person to approve it on the host."
             }
             return ActionTool(

@@ -20,8 +20,7 @@ extension ConduitHTTPClient {
             // The broker holds a `?wait=` for whole seconds: ask for no more than is left.
             let remaining = Int(deadline.timeIntervalSinceNow.rounded(.down))
             let response = try await record(id: id, wait: min(max(remaining, 0), slice))
-            guard response.status == 200, let status = response.json?["status"]?.stringValue else { return response }
-            if status != "pending" && status != "running" { return response }
+            guard response.status == 200, let status = response.recordStatus, !status.isFinal else { return response }
             if deadline.timeIntervalSinceNow <= 0 { return response }
             await whilePending?(id, Int(Date().timeIntervalSince(started)))
         }

@@ -18,6 +18,12 @@ public struct ConduitResponse: Sendable, Equatable {
     /// The body as JSON, when it is JSON.
     public var json: JSONValue? { try? JSONValue.parse(body) }
 
+    /// The `status` of a record in the body (`POST /v1/actions`, `GET /v1/actions/{id}`), when
+    /// the body is one.
+    public var recordStatus: ActionStatus? {
+        json?["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:))
+    }
+
     /// The `error.message` of an error body.
     public var errorMessage: String? {
         json?["error"]?["message"]?.stringValue

@@ -21,18 +21,16 @@ public struct HistoryItem: Sendable, Equatable {
         self.reason = reason
     }
 
-    /// The audit events the history shows.
-    public static let events: Set<String> = ["decision", "request.decided", "expired", "canceled"]
-
-    /// Reads an entry of `GET /v1/audit`; nil for events the history does not show.
+    /// Reads an entry of `GET /v1/audit`; nil for events the history does not show (it shows
+    /// ``AuditEvent/decisions``).
     public init?(auditEntry entry: JSONValue) {
-        guard let event = entry["event"]?.stringValue, Self.events.contains(event),
+        guard let event = entry["event"]?.stringValue.flatMap(AuditEvent.init(rawValue:)), AuditEvent.decisions.contains(event),
             let at = entry["at"]?.stringValue.flatMap(ActionRecord.parse)
         else { return nil }
         self.init(
             at: at, action: entry["action"]?.stringValue ?? "", submitter: entry["user"]?.stringValue ?? "",
             outcome: entry["outcome"]?.stringValue ?? "",
-            decidedBy: entry["actor"]?.stringValue ?? (event == "expired" ? "nobody (expired)" : ""),
+            decidedBy: entry["actor"]?.stringValue ?? (event == .expired ? "nobody (expired)" : ""),
             reason: entry["detail"]?["reason"]?.stringValue ?? "")
     }
 }

@@ -158,7 +158,7 @@ public final class QueueApp: Sendable {
                 approve
                 ? try await client.approve(id: id, reason: reason, remember: remember)
                 : try await client.deny(id: id, reason: reason)
-            if response.status == 200, approve, response.json?["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:)) == .denied {
+            if response.status == 200, approve, response.recordStatus == .denied {
                 // Decided again at approval: the action changed, or a rule loaded since denies it.
                 post(.decided(id: id))
                 post(.message("\(short) NOT approved: \(response.json?["reason"]?.stringValue ?? "denied")"))

@@ -72,19 +72,19 @@ struct SendCommand: AsyncParsableCommand {
     /// For a waited-for record: 0 completed, 1 denied or failed, 5 expired, 6 canceled, 7 still pending.
     static func exitCode(forWaited response: ConduitResponse) -> Int32 {
         guard response.status == 200 else { return exitCode(for: response) }
-        switch response.json?["status"]?.stringValue {
-        case "completed": return 0
-        case "expired": return 5
-        case "canceled": return 6
-        case "pending", "running": return 7
-        default: return 1
+        switch response.recordStatus {
+        case .completed: return 0
+        case .expired: return 5
+        case .canceled: return 6
+        case .pending, .running: return 7
+        case .failed, .denied, nil: return 1
         }
     }
 
     /// 0 completed or queued, 1 denied or failed, 2 rejected, 3 authentication.
     static func exitCode(for response: ConduitResponse) -> Int32 {
         switch response.status {
-        case 200: response.json?["status"]?.stringValue == "completed" ? 0 : 1
+        case 200: response.recordStatus == .completed ? 0 : 1
         case 202: 0
         case 403: 1
         case 401: 3

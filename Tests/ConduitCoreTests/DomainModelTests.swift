@@ -11,6 +11,21 @@ struct DomainModelTests {
         result: ["exitCode": 0, "stdout": "", "stderr": ""], started: Date(timeIntervalSince1970: 1_800_000_000.5),
         finished: Date(timeIntervalSince1970: 1_800_000_001))
 
+    @Test func everyAuditEventIsDocumentedInTheProtocol() throws {
+        let protocolText = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/PROTOCOL.md"),
+            encoding: .utf8)
+        for event in AuditEvent.allCases {
+            #expect(protocolText.contains("`\(event.rawValue)`"), "\(event.rawValue) is not in docs/PROTOCOL.md")
+        }
+    }
+
+    @Test(arguments: BrokerEvent.Kind.allCases)
+    func everyStoredEventLeavesANamedAuditLine(_ kind: BrokerEvent.Kind) {
+        let entry = AuditEntry.about(kind, record: Self.record, at: Date(timeIntervalSince1970: 1_800_000_002))
+        #expect(AuditEvent(rawValue: entry.event) != nil, "\(entry.event)")
+    }
+
     @Test func aRecordReadsBackFromItsJSONAndThroughCodable() throws {
         #expect(ActionRecord(json: Self.record.json) == Self.record)
         let data = try JSONEncoder().encode(Self.record)

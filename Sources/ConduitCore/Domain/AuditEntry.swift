@@ -7,8 +7,7 @@ public struct AuditEntry: Sendable, Equatable {
     public var id: Int64
     /// Milliseconds since 1970 (integral, so the hash reads back exactly).
     public var timeMilliseconds: Int64
-    /// What happened: `request.queued`, `request.refused`, `request.rejected`, `decision`,
-    /// `execution.started`, `execution.finished`, `expired`, `canceled`.
+    /// What happened: an ``AuditEvent``'s raw value.
     public var event: String
     /// The submitter — for a refused request, the user its keyid claims (whether or not it exists).
     public var user: String?
@@ -77,17 +76,17 @@ public struct AuditEntry: Sendable, Equatable {
                 detail["duration_ms"] = .integer(Int64((finished.timeIntervalSince(started) * 1000).rounded()))
             }
         }
-        let name =
+        let name: AuditEvent =
             switch event {
-            case .queued: "request.queued"
-            case .decided: record.decision?.kind == .person || record.decision?.kind == .grant ? "decision" : "request.decided"
-            case .started: "execution.started"
-            case .finished: "execution.finished"
-            case .expired: "expired"
-            case .canceled: "canceled"
+            case .queued: .requestQueued
+            case .decided: record.decision?.kind == .person || record.decision?.kind == .grant ? .decision : .requestDecided
+            case .started: .executionStarted
+            case .finished: .executionFinished
+            case .expired: .expired
+            case .canceled: .canceled
             }
         return AuditEntry(
-            timeMilliseconds: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)), event: name,
+            timeMilliseconds: Int64((time.timeIntervalSince1970 * 1000).rounded(.down)), event: name.rawValue,
             user: record.submitter, actor: event == .decided ? record.decision?.by : (event == .canceled ? record.submitter : nil),
             action: record.action, requestID: record.id, outcome: record.status.rawValue, detail: .object(detail))
     }

@@ -51,7 +51,7 @@ extension ActionBroker {
         var detail: [String: JSONValue] = ["reason": .string(AuditField.cut(error.message, limit: 1024))]
         if let parameter = error.parameter { detail["parameter"] = .string(parameter) }
         let entry = AuditEntry(
-            timeMilliseconds: Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)), event: "request.rejected",
+            timeMilliseconds: Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)), event: AuditEvent.requestRejected.rawValue,
             user: submitter, action: named.map { String($0.prefix(128)) }, outcome: error.code, detail: .object(detail))
         do {
             try await store.audit(entry)

@@ -105,7 +105,7 @@ public struct SignatureMiddleware: RouterMiddleware {
         ]
         if let peer = context.peerAddress { detail["peer"] = .string(AuditField.cut(peer)) }
         let entry = AuditEntry(
-            timeMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), event: "request.refused",
+            timeMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), event: AuditEvent.requestRefused.rawValue,
             user: claimed.map { AuditField.cut($0) }, outcome: failure.code, detail: .object(detail))
         do {
             try await store.audit(entry)
@@ -119,7 +119,7 @@ public struct SignatureMiddleware: RouterMiddleware {
         let peers = summary.peers.mapValues { JSONValue.integer(Int64($0)) }
         let entry = AuditEntry(
             timeMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)),
-            event: "request.refused.summary", user: nil, outcome: "suppressed",
+            event: AuditEvent.requestRefusedSummary.rawValue, user: nil, outcome: "suppressed",
             detail: [
                 "suppressed": .integer(Int64(summary.suppressed)), "peers": .object(peers),
                 "peerCount": .integer(Int64(summary.peerCount)),
