@@ -40,10 +40,4 @@ extension ConduitHTTPClient {
     public static func withdrawalBudget(forTimeout timeout: Int) -> TimeAmount {
         .milliseconds(min(2000, Int64(max(timeout, 0)) * 250))
     }
-
-    /// Cancels request `id` in a task of its own, so it runs even when the caller's task was cancelled.
-    func withdraw(_ id: String) async {
-        let client = self
-        await Task { _ = try? await client.cancel(id: id) }.value
-    }
 }

@@ -31,6 +31,14 @@ extension ConduitHTTPClient {
         try await send(method: "DELETE", target: "/v1/actions/\(Self.escape(id))")
     }
 
+    /// Cancels one's own request `id` in a task of its own, so that it is sent even when the
+    /// caller's task was cancelled; the answer, or nil when none came.
+    @discardableResult
+    public func withdraw(_ id: String) async -> ConduitResponse? {
+        let client = self
+        return await Task { try? await client.cancel(id: id) }.value
+    }
+
     /// The pending requests this user may decide (`GET /v1/queue`).
     public func queue() async throws(ClientError) -> ConduitResponse {
         try await send(method: "GET", target: "/v1/queue")

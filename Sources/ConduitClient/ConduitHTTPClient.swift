@@ -67,7 +67,7 @@ public struct ConduitHTTPClient: Sendable {
                 return (response, Array(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024)))
             }
         } catch {
-            throw .unreachable("cannot reach \(serverURL.absoluteString): \(Self.describe(error))")
+            throw .cannotReach(serverURL, error)
         }
         let status = Int(response.status.code)
         var fields: [String: [String]] = [:]
@@ -77,7 +77,7 @@ public struct ConduitHTTPClient: Sendable {
             let unsigned = ConduitResponse(status: status, body: bytes, verified: false)
             switch status {
             case 401:
-                throw .authentication("the server refused the signature: \(unsigned.errorMessage ?? "401 Unauthorized")")
+                throw .signatureRefused(user: credentials.user, unsigned)
             case 413:
                 return unsigned
             default:
@@ -183,10 +183,5 @@ public struct ConduitHTTPClient: Sendable {
         var text = serverURL.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         return text
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError, error == .deadlineExceeded { return "timed out" }
-        return "\(error)"
     }
 }

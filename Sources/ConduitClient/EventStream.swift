@@ -19,7 +19,7 @@ extension ConduitHTTPClient {
         do {
             response = try await httpClient.execute(request, timeout: .hours(24 * 365))
         } catch {
-            throw .unreachable("cannot reach \(serverURL.absoluteString): \(error)")
+            throw .cannotReach(serverURL, error)
         }
         let status = Int(response.status.code)
         var fields: [String: [String]] = [:]
@@ -30,8 +30,9 @@ extension ConduitHTTPClient {
                 try? ResponseSignature.verify(
                     status: status, fields: fields, body: bytes, user: credentials.user, nonce: nonce, key: credentials.key)
             }
-            let message = ConduitResponse(status: status, body: bytes, verified: false).errorMessage ?? "status \(status)"
-            if status == 401 { throw .authentication("the server refused the signature: \(message)") }
+            let answer = ConduitResponse(status: status, body: bytes, verified: false)
+            if status == 401 { throw .signatureRefused(user: credentials.user, answer) }
+            let message = answer.errorMessage ?? "status \(status)"
             throw .unreachable("the event stream was refused: \(message)")
         }
         do {

@@ -10,7 +10,8 @@ import NIOCore
 ///
 /// Exit codes: 0 completed (or pending with `--no-wait`), 1 denied or failed, 2 usage or rejected
 /// request (400/404/413), 3 authentication (401, or an answer whose signature does not verify),
-/// 4 server unreachable, 5 expired, 6 canceled, 7 still pending when `--timeout` ran out.
+/// 4 server unreachable, 5 expired, 6 canceled, 7 no decision before `--timeout` ran out (the request
+/// was withdrawn, so it will not run; or it is still running).
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
@@ -19,15 +20,16 @@ struct SendCommand: AsyncParsableCommand {
             The arguments are joined with spaces and parsed as one JSON object:
               ccc-client '{"action": "edit-file",' '"filename": "/workspace/a"}'
             A queued request is waited for (--timeout, default 300 s; --no-wait returns at once),
-            then the final record is printed.
+            then the final record is printed. A request nobody decided within --timeout is
+            withdrawn (canceled), so that a later approval cannot run it with nobody waiting.
             Exit codes: 0 completed (or pending with --no-wait), 1 denied or failed, 2 usage or
             rejected request, 3 authentication, 4 server unreachable, 5 expired, 6 canceled,
-            7 still pending when --timeout ran out.
+            7 no decision within --timeout (withdrawn; or still running).
             """)
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Seconds to wait for a queued request's outcome.")
+    @Option(help: "Seconds to wait for a queued request's outcome; then it is withdrawn.")
     var timeout = 300
 
     @Flag(help: "Do not wait for a queued request: print the pending record and exit 0.")
@@ -47,17 +49,37 @@ struct SendCommand: AsyncParsableCommand {
             return fail(2, "the arguments are not one JSON object: \(text)")
         }
         do {
-            let (response, waited) = try await connection.withClient { client in
+            let (response, waited, timedOut) = try await connection.withClient { client in
                 guard timeout >= 0 else { throw ClientError.usage("--timeout cannot be negative") }
                 // One deadline bounds the submission and every wait (connections that stall included).
-                let client = noWait ? client : client.bounded(by: .now() + .seconds(Int64(timeout) + 2))
-                let submitted = try await client.submit(request)
+                // Two seconds beyond it are kept for withdrawing a request nobody decided.
+                let asking = noWait ? client : client.bounded(by: .now() + .seconds(Int64(timeout)))
+                let submitted = try await asking.submit(request)
                 guard submitted.status == 202, !noWait, let id = submitted.json?["id"]?.stringValue else {
-                    return (submitted, false)
+                    return (submitted, false, false)
                 }
-                return (try await client.waitForOutcome(of: id, timeout: timeout), true)
+                let withdrawing = client.bounded(by: .now() + .seconds(Int64(timeout) + 2))
+                let outcome: ConduitResponse
+                do {
+                    outcome = try await asking.waitForOutcome(of: id, timeout: timeout)
+                } catch {
+                    await withdrawing.withdraw(id)
+                    throw error
+                }
+                guard outcome.recordStatus == .pending else { return (outcome, true, outcome.recordStatus == .running) }
+                // Nobody decided in time: withdraw it, so that no approval runs it with nobody waiting.
+                let withdrawn = await withdrawing.withdraw(id)
+                if let withdrawn, withdrawn.status == 200, withdrawn.recordStatus == .canceled {
+                    FileHandle.standardError.write(
+                        Data("ccc-client: no decision within \(timeout) s; withdrew request \(id) (it will not run)\n".utf8))
+                    return (withdrawn, true, true)
+                }
+                // Decided at the last moment (or the withdrawal got no answer): report what stands.
+                let current = try await withdrawing.record(id: id)
+                return (current, true, current.recordStatus?.isFinal != true)
             }
             print(String(decoding: response.body, as: UTF8.self))
+            if timedOut { return 7 }
             return waited ? Self.exitCode(forWaited: response) : Self.exitCode(for: response)
         } catch {
             guard let error = error as? ClientError else { return fail(1, "\(error)") }

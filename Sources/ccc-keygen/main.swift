@@ -45,7 +45,19 @@ struct KeygenCommand: ParsableCommand {
     @Flag(help: "Let --create or --filter overwrite an existing file.")
     var force = false
 
+    /// Whatever was not a known option, so that a typo is named as such (ArgumentParser would first
+    /// report the missing choice).
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var unrecognized: [String] = []
+
+    static let choices = ["--create", "--filter", "--add", "--remove", "--rotate", "--grant", "--revoke"]
+
     func validate() throws {
+        if let unknown = unrecognized.first {
+            let name = String(unknown.prefix { $0 != "=" })
+            let near = Self.choices.first { Set($0) == Set(name) || $0.hasPrefix(name) && name.count > 3 }
+            throw ValidationError("unknown option \(name)" + (near.map { " — did you mean \($0)?" } ?? ""))
+        }
         let chosen = [create, filter, add, remove, rotate, grant, revoke].compactMap { $0 }
         guard chosen.count == 1 else {
             throw ValidationError("choose exactly one of --create, --filter, --add, --remove, --rotate, --grant, --revoke")
@@ -98,6 +110,7 @@ struct KeygenCommand: ParsableCommand {
             }
             try SecretsFile.write(file, to: secrets, overwrite: true)
             print("\(done) in \(secrets)")
+            print("A running ccc-server reads \(secrets) again on SIGHUP (kill -HUP <its pid>); until then it keeps the old users, secrets and rights.")
         }
     }
 }

@@ -100,7 +100,10 @@ struct ClientExitCodeTests {
         let result = try workspace.client(
             ["--server", "http://127.0.0.1:9", #"{"action":"list-actions"}"#], environment: ["CCC_SECRETS": "secrets.json"])
         #expect(result.exitCode == 4, "\(result)")
-        #expect(result.stderr.hasPrefix("ccc-client: error: cannot reach"))
+        #expect(
+            result.stderr.hasPrefix(
+                "ccc-client: error: cannot reach ccc-server at http://127.0.0.1:9 (connection refused) — is it running, and is that its address? (--server / CCC_SERVER)"
+            ), "\(result)")
     }
 
     @Test func anUnsignedAnswerIsNotTrustedAndExits3() throws {

@@ -35,6 +35,25 @@ struct KeygenTests {
         #expect(stray.isEmpty)
     }
 
+    @Test func anEditRemindsThatARunningServerNeedsSIGHUP() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        #expect(try workspace.keygen("--create", "user,agent").exitCode == 0)
+        for arguments in [["--add", "ci"], ["--rotate", "ci"], ["--grant", "user:ci"], ["--revoke", "user:ci"], ["--remove", "ci"]] {
+            let result = try Command.run(Binaries.path("ccc-keygen"), arguments, in: workspace.path)
+            #expect(result.exitCode == 0 && result.stdout.contains("reads secrets.json again on SIGHUP"), "\(arguments): \(result)")
+        }
+    }
+
+    @Test func aMistypedOptionIsNamedWithTheOneMeant() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let result = try workspace.keygen("--grnat", "user:agent")
+        #expect(result.exitCode != 0)
+        #expect(result.stderr.contains("unknown option --grnat — did you mean --grant?"), "\(result)")
+        #expect(!result.stderr.contains("choose exactly one"), "\(result)")
+    }
+
     @Test func createRefusesToOverwriteWithoutForce() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

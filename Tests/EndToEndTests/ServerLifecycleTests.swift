@@ -89,6 +89,8 @@ struct ServerLifecycleTests {
         #expect(server.reload())
         let stale = try workspace.client(["--secrets", "old-agent.json", #"{"action":"list-actions"}"#], environment: env)
         #expect(stale.exitCode == 3, "\(stale)")
+        #expect(stale.stderr.contains("holds a different secret for \"agent\"") && stale.stderr.contains("SIGHUP"), "\(stale)")
+        #expect(server.log.contains("reason=invalid_signature"), "the log line of the 401 says why:\n\(server.log)")
         #expect(try workspace.client([#"{"action":"list-actions"}"#], environment: env).exitCode == 0)
         #expect(server.stop() == 0)
     }

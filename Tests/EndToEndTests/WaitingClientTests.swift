@@ -74,13 +74,20 @@ struct WaitingClientTests {
         }
     }
 
-    @Test func aRequestStillPendingWhenTheTimeoutRunsOutExits7() async throws {
+    @Test func aRequestNobodyDecidedInTimeIsWithdrawnAndExits7() async throws {
         try await Self.withServer { workspace, server in
             let started = Date()
             let result = try waitingClient(workspace, server, ["--timeout", "1", #"{"action":"ask"}"#]).finish()
             #expect(result.exitCode == 7, "\(result)")
-            #expect(try JSONValue.parse(Array(result.stdout.utf8))["status"] == "pending")
+            let record = try JSONValue.parse(Array(result.stdout.utf8))
+            #expect(record["status"] == "canceled", "withdrawn, so no later approval runs it: \(result)")
+            #expect(result.stderr.contains("withdrew request"), "\(result)")
             #expect(Date().timeIntervalSince(started) < 10)
+            // The broker agrees: nothing is left for a person to approve.
+            #expect(try await ApproverSafetyEndToEndTests.queue(in: workspace, of: server) == [])
+            let id = try #require(record["id"]?.stringValue)
+            let late = try await workspace.withClient(as: "user", server: server) { try await $0.approve(id: id) }
+            #expect(late.status == 409, "\(late.json?.compactText ?? "")")
         }
     }
 }

@@ -97,7 +97,7 @@ def test_no_decision_in_time_blocks_and_withdraws_the_request(agent_broker):
 
 def test_an_unreachable_broker_blocks(agent_broker):
     message = blocked(hook(agent_broker, "read.json", server="http://127.0.0.1:9"))
-    assert "cannot reach http://127.0.0.1:9" in message
+    assert "cannot reach ccc-server at http://127.0.0.1:9" in message
 
 
 def test_a_wrong_secret_blocks(agent_broker, tmp_path):

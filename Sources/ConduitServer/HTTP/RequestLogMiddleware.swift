@@ -24,13 +24,14 @@ public struct RequestLogMiddleware: RouterMiddleware {
         if let refusal = summary.refusal { metrics?.authenticationFailure(reason: refusal) }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code)",
-            metadata: [
-                "user": "\(summary.user ?? "-")", "action": "\(summary.action ?? "-")",
-                "decision": "\(summary.decision ?? "-")", "status": "\(response.status.code)",
-                "duration_ms": "\(String(format: "%.2f", milliseconds))",
-            ])
+        var metadata: Logger.Metadata = [
+            "user": "\(summary.user ?? "-")", "action": "\(summary.action ?? "-")",
+            "decision": "\(summary.decision ?? "-")", "status": "\(response.status.code)",
+            "duration_ms": "\(String(format: "%.2f", milliseconds))",
+        ]
+        // A refused signature says why (unknown_key, invalid_signature, signature_too_old…).
+        if let refusal = summary.refusal { metadata["reason"] = "\(refusal)" }
+        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: metadata)
         return response
     }
 }
