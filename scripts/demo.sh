@@ -18,13 +18,31 @@ if [ ! -f agent-secrets.json ]; then
 fi
 mkdir -p data/workspace data/claude-home
 
+# The address the broker will listen on, from the arguments given to it (--host/--port, either
+# spelling), so the commands printed below reach this broker and no other.
+host=127.0.0.1 port=3015
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --port) port="${args[i + 1]:-$port}" ;;
+    --port=*) port="${args[i]#--port=}" ;;
+    --host) host="${args[i + 1]:-$host}" ;;
+    --host=*) host="${args[i]#--host=}" ;;
+  esac
+done
+server="http://$host:$port"
+if [ "$server" = "http://127.0.0.1:3015" ]; then to=""; else to=" --server $server"; fi
+
 cat <<EOM
 
-Demo broker starting. In another terminal, from $(pwd):
-  $bin/ccc-client --secrets agent-secrets.json '{"action": "list-actions"}'
-  $bin/ccc-client --secrets agent-secrets.json '{"action": "open-browser", "url": "https://example.com"}'
+Demo broker starting on $server. In another terminal, from $(pwd):
+  export PATH="$bin:\$PATH"
+  ccc-client$to --secrets agent-secrets.json '{"action": "list-actions"}'
+  ccc-client$to --secrets agent-secrets.json '{"action": "open-browser", "url": "https://example.com"}'
 and approve or deny that one in a third terminal:
-  $bin/ccc-queue --secrets secrets.json --user user
+  ccc-queue$to --secrets secrets.json --user user
+The README's tour works against this broker: skip its steps 1 and 2 (the demo made the secrets
+and runs the broker).
 To supervise Claude Code in a container, see README.md, "Supervising Claude Code".
 Stop it with Ctrl-C.
 

@@ -41,8 +41,25 @@ struct Serve: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch {
-            FileHandle.standardError.write(Data("ccc-server: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("ccc-server: error: \(Self.explain(error, configuration))\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// A failure to run, in words that name what to change (the address for a failed bind).
+    static func explain(_ error: any Error, _ configuration: ServerConfiguration) -> String {
+        let address = "\(configuration.host):\(configuration.port)"
+        guard let error = error as? IOError else { return "\(error)" }
+        switch error.errnoCode {
+        case EADDRINUSE:
+            return "cannot listen on \(address): the address is already in use — is another ccc-server (or scripts/demo.sh) "
+                + "running? Stop it, or choose another --port"
+        case EADDRNOTAVAIL:
+            return "cannot listen on \(address): no interface of this machine has that address (--host; `ip -4 addr` lists them)"
+        case EACCES:
+            return "cannot listen on \(address): permission denied (ports below 1024 need privileges; choose another --port)"
+        default:
+            return "cannot listen on \(address): \(error)"
         }
     }
 }

@@ -192,6 +192,7 @@ struct RouteTests {
             #expect(answer.json["status"] == "failed")
             #expect(answer.json["result"]?["exitCode"] == 3)
             #expect(answer.json["result"]?["stderr"] == "oops\n")
+            #expect(answer.json["reason"] == "exited with status 3: oops", "the handler's own words are the reason")
         }
     }
 

@@ -44,6 +44,21 @@ struct ServerLifecycleTests {
         #expect(badPort.stderr.contains("CONDUIT_PORT"), "\(badPort)")
     }
 
+    @Test func aTakenPortIsNamedWithTheAddressAndWhatToDo() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        let first = try ServerProcess(arguments: ["--secrets", "secrets.json"], in: workspace.path)
+        defer { first.stop() }
+        let second = try Command.run(
+            Binaries.path("ccc-server"), ["--secrets", "secrets.json", "--port", String(first.port), "--db", "second.sqlite"],
+            in: workspace.path)
+        #expect(second.exitCode == 1, "\(second)")
+        #expect(
+            second.stderr.contains("cannot listen on 127.0.0.1:\(first.port): the address is already in use"), "\(second)")
+        #expect(second.stderr.contains("another --port"), "\(second)")
+        #expect(!second.stderr.contains("expiry sweep failed"), "\(second)")
+    }
+
     @Test func aGroupReadableSecretsFileStopsTheServerWithTheFix() throws {
         let workspace = try Self.workspaceWithKeys()
         defer { workspace.remove() }

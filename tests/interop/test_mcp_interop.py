@@ -10,7 +10,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from broker_api import decide, record, wait_for_pending
-from conftest import free_port, BIN, make_home, start_broker, write_agent_actions
+from conftest import free_port, BIN, REPOSITORY, make_home, start_broker, write_agent_actions
 
 TIMEOUT = 60
 
@@ -207,3 +207,29 @@ def test_it_keeps_working_across_a_broker_restart(tmp_path):
     assert during.isError is True and "cannot reach" in text_of(during)
     assert permission(prompt)["behavior"] == "deny"
     assert after.isError is False and "after" in text_of(after)
+
+
+def test_a_failed_handler_tells_the_agent_its_own_reason(tmp_path):
+    """The shipped edit-file on a host without a desktop: the tool result carries the handler's
+    words (the last line it wrote to stderr), not only 'failed' and an exit code."""
+    make_home(tmp_path)
+    actions = tmp_path / "actions"
+    actions.mkdir()
+    (actions / "edit-file.yaml").write_text((REPOSITORY / "actions" / "edit-file.yaml").read_text())
+    desktop = tmp_path / "no-desktop"
+    desktop.mkdir()
+    (desktop / "xdg-mime").write_text("#!/bin/sh\nexit 0\n")  # knows no text editor
+    (desktop / "xdg-mime").chmod(0o755)
+    (tmp_path / "data" / "workspace" / "notes.md").write_text("notes\n")
+    server, broker = start_broker(tmp_path, actions, env={"PATH": f"{desktop}:/usr/bin:/bin"})
+    try:
+        async def scenario():
+            async with mcp_session(broker) as session:
+                return await session.call_tool("edit-file", {"filename": "notes.md"})
+        result = run(scenario())
+    finally:
+        server.stop()
+    assert result.isError is True
+    text = text_of(result)
+    assert text.startswith(
+        "Failed: exited with status 127: edit-file: no default text editor (xdg-mime query default text/plain)"), text

@@ -86,7 +86,10 @@ public struct ActionRecord: Sendable, Equatable {
         var members: [String: JSONValue] = ["id": .string(id), "action": .string(action), "status": .string(status.rawValue)]
         if status != .pending, let decision = decisionJSON { members["decision"] = decision }
         switch status {
-        case .completed, .failed: members["result"] = result ?? [:]
+        case .completed: members["result"] = result ?? [:]
+        case .failed:
+            members["result"] = result ?? [:]
+            if let reason { members["reason"] = .string(reason) }
         case .denied, .expired, .canceled: members["reason"] = .string(reason ?? status.rawValue)
         case .pending: if let expires { members["expires"] = .string(Self.format(expires)) }
         case .running: break

@@ -21,11 +21,20 @@ public struct ExecutionOutcome: Sendable, Equatable {
     /// Exit 0, on time, started: the request is `completed`; anything else is `failed`.
     public var succeeded: Bool { exitCode == 0 && !timedOut && launchError == nil }
 
-    /// Why it failed, in words (for the record's `reason`).
+    /// Why it failed, in words (for the record's `reason`): with the last line the command wrote
+    /// to stderr, which is usually the handler's own reason (`exited with status 127: edit-file: no
+    /// default text editor …`), at most 200 characters of it.
     public var failureDescription: String {
         if let launchError { return "could not start: \(launchError)" }
-        if timedOut { return "timed out and was killed" }
-        return "exited with status \(exitCode)"
+        let said = Self.lastLine(of: stderr).map { ": \($0)" } ?? ""
+        if timedOut { return "timed out and was killed" + said }
+        return "exited with status \(exitCode)" + said
+    }
+
+    static func lastLine(of text: String) -> String? {
+        guard let line = text.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }) else { return nil }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
     }
 
     /// `{exitCode, stdout, stderr}` plus `timedOut` / `error` when they apply.

@@ -46,6 +46,8 @@ public struct ExpiryService: Service {
                         let untilNext = Duration.milliseconds(Int64(max(0, next.timeIntervalSince(clock.now())) * 1000) + 5)
                         sleep = min(sleep, untilNext)
                     }
+                } catch is CancellationError {
+                    return  // shutting down (or the start failed): not an error of the sweep
                 } catch {
                     logger.error("expiry sweep failed: \(error)")
                 }
