@@ -10,7 +10,7 @@ public enum PermissionPrompt {
 
     public static let description =
         "Decides whether Claude Code may use a tool, through the host's Conduit broker (its tool-use action "
-        + "and a person in ccc-queue). For --permission-prompt-tool mcp__conduit__permission_prompt."
+        + "and a person in ccc-queue). For claude -p … --permission-prompt-tool mcp__conduit__permission_prompt (print mode only)."
 
     /// The tool's input schema.
     public static let inputSchema: JSONValue = [

@@ -14,8 +14,10 @@ struct MCPCommand: AsyncParsableCommand {
         discussion: """
             Register it with Claude Code, e.g.
               claude mcp add conduit -- ccc-client mcp
-            and, to let the broker answer Claude Code's permission prompts,
-              claude --permission-prompt-tool mcp__conduit__permission_prompt
+            and, to let the broker answer Claude Code's permission prompts in a headless run
+            (Claude Code honours --permission-prompt-tool only with -p/--print; interactive
+            sessions are gated by `ccc-client hook`),
+              claude -p "…" --permission-prompt-tool mcp__conduit__permission_prompt
             Standard output carries MCP messages only; logs go to standard error.
             """)
 

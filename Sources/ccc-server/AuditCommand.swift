@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConduitCore
+import ConduitServer
 import ConduitStore
 import Foundation
 
@@ -8,16 +9,23 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Verify or export the audit log.", subcommands: [Verify.self, Export.self])
 
-    /// `--db`, shared by the audit subcommands.
+    /// `--db` and `--config`, shared by the audit subcommands: the database is found as `serve`
+    /// finds it (flag, `CONDUIT_DB`, the config file's `db`, the default).
     struct DatabaseOption: ParsableArguments {
         @Option(
-            help: "The SQLite database. [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
+            help: "The SQLite database; else CONDUIT_DB, else the config file's 'db'. [default: $XDG_STATE_HOME/conduit/conduit.sqlite, else ~/.local/state/conduit/conduit.sqlite]")
         var db: String?
 
+        @Option(help: "The YAML config file whose 'db' to use. [default: CONDUIT_CONFIG, else ~/.config/conduit/conduit.yaml, if present]")
+        var config: String?
+
         func openStore() throws -> ConduitStore {
-            let path = db ?? ServerCommand.defaultDatabasePath(ProcessInfo.processInfo.environment)
+            let settings = try ServerOptions.resolve(flags: db.map { ["db": .string($0)] } ?? [:], config: config)
+            guard let path = settings.string("db"), let source = settings.values["db"]?.source else {
+                throw ValidationError("no database given; pass --db FILE")
+            }
             guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("no database at \(path); pass --db FILE")
+                throw ValidationError("no database at \(path) (\(source.rawValue)); pass --db FILE, or set CONDUIT_DB or 'db' in the config file")
             }
             return ConduitStore(database: try ConduitDatabase.open(path: path))
         }

@@ -18,8 +18,16 @@ struct ConfigCommand: AsyncParsableCommand {
 
         @OptionGroup var options: ServerOptions
 
+        /// Prints the settings once they pass the checks `serve` makes (a missing secrets file
+        /// aside, which the listing shows as not set).
         func run() async throws {
-            print(try options.settings().printed)
+            let settings = try options.settings()
+            do {
+                _ = try ServerConfiguration(settings: settings, workingDirectory: FileManager.default.currentDirectoryPath)
+            } catch where error != .missingSecrets {
+                throw ValidationError(error.description)
+            } catch {}
+            print(settings.printed)
         }
     }
 }

@@ -13,6 +13,11 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ccc-server",
         abstract: "Conduit's broker: runs typed, signed action requests from containers under per-action policies.",
+        discussion:
+            "Without a subcommand, ccc-server runs the broker (serve). Its flags (--secrets, --host, --port, --volume, "
+            + "--actions, --db, --config, --max-age, --body-limit, --notify, …) are listed by `ccc-server serve --help`; "
+            + "each can also come from CONDUIT_<FLAG> or the config file (`ccc-server config print` shows what is in "
+            + "force and where it came from).",
         version: ConduitVersion.current,
         subcommands: [Serve.self, AuditCommand.self, ConfigCommand.self], defaultSubcommand: Serve.self)
 

@@ -56,7 +56,8 @@ struct ServerOptions: ParsableArguments {
     var bodyLimit: Int?
 
     @Option(
-        help: "Command run when a request is queued, one argument per flag (repeatable; config key 'notify', a YAML list); the request's id, action and submitter are appended. No shell.")
+        parsing: .unconditionalSingleValue,
+        help: "Command run when a request is queued, one argument per flag, e.g. --notify sh --notify -c --notify 'notify-send \"$1\"' (repeatable; a value may start with '-'; config key 'notify', a YAML list); the request's id, action and submitter are appended. No shell.")
     var notify: [String] = []
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [default: \(ServerDefaults.logLevel)]")
@@ -64,7 +65,6 @@ struct ServerOptions: ParsableArguments {
 
     /// Flags, environment, config file and defaults, merged.
     func settings() throws -> ServerSettings {
-        let environment = ProcessInfo.processInfo.environment
         var flags: [String: ServerSettings.Value] = [:]
         for (key, value) in [
             ("secrets", secrets), ("host", host), ("root", root), ("actions", actions), ("db", db), ("log-level", logLevel),
@@ -79,6 +79,13 @@ struct ServerOptions: ParsableArguments {
         }
         if !volumes.isEmpty { flags["volumes"] = .list(volumes) }
         if !notify.isEmpty { flags["notify"] = .list(notify) }
+        return try Self.resolve(flags: flags, config: config)
+    }
+
+    /// The one way every subcommand resolves settings: `flags`, `CONDUIT_*`, the config file
+    /// (`config`, else `CONDUIT_CONFIG`, else the default path if it exists) and the defaults.
+    static func resolve(flags: [String: ServerSettings.Value], config: String?) throws -> ServerSettings {
+        let environment = ProcessInfo.processInfo.environment
         let path = config ?? environment["CONDUIT_CONFIG"] ?? ServerCommand.defaultConfigPath(environment)
         var file: (path: String, text: String)?
         if FileManager.default.fileExists(atPath: path) {
@@ -93,7 +100,8 @@ struct ServerOptions: ParsableArguments {
         do {
             return try ServerSettings(
                 flags: flags, environment: environment, file: file,
-                defaultDatabase: ServerCommand.defaultDatabasePath(environment))
+                defaultDatabase: ServerCommand.defaultDatabasePath(environment),
+                defaultVolumes: ServerDefaults.volumes(workingDirectory: FileManager.default.currentDirectoryPath).map(\.description))
         } catch {
             throw ValidationError(error.description)
         }

@@ -30,6 +30,21 @@ struct ServerConfigurationSettingsTests {
         #expect(configuration.notify == nil)
     }
 
+    @Test func theDefaultVolumesAreShownAsTheDefaultTheyAre() throws {
+        let defaults = ServerDefaults.volumes(workingDirectory: "/home/me/conduit").map(\.description)
+        let settings = try ServerSettings(flags: [:], environment: [:], file: nil, defaultDatabase: "/db", defaultVolumes: defaults)
+        #expect(settings.printed.contains("volumes: [/home/me/conduit/data/workspace:/workspace, /home/me/conduit/data/claude-home:/home/claude]  # default"))
+    }
+
+    @Test func everyOtherProblemIsFoundBeforeTheMissingSecretsFile() throws {
+        // `config print` runs without a secrets file, and must still refuse what `serve` refuses.
+        let bad = try Self.settings(["volumes": .list(["bogus"])])
+        #expect {
+            try ServerConfiguration(settings: bad, workingDirectory: "/w")
+        } throws: { ($0 as? ServerSettings.Problem)?.description == "invalid volume \"bogus\": expected HOST:CONTAINER" }
+        #expect(throws: ServerSettings.Problem.missingSecrets) { try ServerConfiguration(settings: try Self.settings(), workingDirectory: "/w") }
+    }
+
     @Test func givenValuesArriveWhereTheyBelong() throws {
         let settings = try Self.settings(
             ["secrets": .string("/etc/s.json"), "port": .integer(0), "event-buffer": .integer(16),

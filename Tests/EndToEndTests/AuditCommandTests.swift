@@ -24,6 +24,16 @@ struct AuditCommandTests {
         let verified = try Command.run(Binaries.path("ccc-server"), ["audit", "verify", "--db", database], in: workspace.path)
         #expect(verified.exitCode == 0, "\(verified)")
         #expect(verified.stdout.contains("audit log intact: 4 rows"), "\(verified)")
+        // The database is found as the server finds it: CONDUIT_DB, or the config file's db.
+        let byEnvironment = try Command.run(
+            Binaries.path("ccc-server"), ["audit", "verify"], in: workspace.path, environment: ["CONDUIT_DB": database])
+        #expect(byEnvironment.stdout.contains("audit log intact: 4 rows"), "\(byEnvironment)")
+        try workspace.write("conduit.yaml", "db: \(database)\n")
+        let byFile = try Command.run(
+            Binaries.path("ccc-server"), ["audit", "export"], in: workspace.path, environment: ["CONDUIT_CONFIG": "conduit.yaml"])
+        #expect(byFile.exitCode == 0 && byFile.stdout.split(separator: "\n").count == 4, "\(byFile)")
+        let nowhere = try Command.run(Binaries.path("ccc-server"), ["audit", "verify", "--db", "nope.sqlite"], in: workspace.path)
+        #expect(nowhere.exitCode != 0 && nowhere.stderr.contains("no database at nope.sqlite"), "\(nowhere)")
 
         let exported = try Command.run(Binaries.path("ccc-server"), ["audit", "export", "--db", database], in: workspace.path)
         #expect(exported.exitCode == 0)

@@ -27,6 +27,33 @@ struct ConfigurationTests {
         #expect(bad.stderr.contains("bad.yaml: unknown setting \"body_limit\""), "\(bad)")
     }
 
+    @Test func configPrintShowsTheDefaultVolumesAndRefusesWhatServeRefuses() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let printed = try Command.run(Binaries.path("ccc-server"), ["config", "print"], in: workspace.path)
+        #expect(printed.exitCode == 0, "\(printed)")
+        let volumes = "volumes: [\(workspace.file("data/workspace")):/workspace, \(workspace.file("data/claude-home")):/home/claude]  # default"
+        #expect(printed.stdout.contains(volumes), "\(printed.stdout)")
+        #expect(printed.stdout.contains("secrets: (not set)"))
+        for arguments in [["--volume", "bogus"], ["--root", "relative"]] {
+            let printing = try Command.run(Binaries.path("ccc-server"), ["config", "print", "--secrets", "s.json"] + arguments, in: workspace.path)
+            let serving = try Command.run(Binaries.path("ccc-server"), ["--secrets", "s.json"] + arguments, in: workspace.path)
+            #expect(printing.exitCode != 0 && serving.exitCode != 0, "\(arguments): \(printing)\n\(serving)")
+            let reason = try #require(serving.stderr.split(separator: "\n").first)
+            #expect(printing.stderr.contains(reason), "the same refusal: \(printing.stderr) vs \(serving.stderr)")
+        }
+    }
+
+    @Test func notifyTakesArgumentsThatStartWithADash() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let printed = try Command.run(
+            Binaries.path("ccc-server"), ["config", "print", "--notify", "sh", "--notify", "-c", "--notify", "notify-send \"$1\""],
+            in: workspace.path)
+        #expect(printed.exitCode == 0, "\(printed)")
+        #expect(printed.stdout.contains("notify: [sh, -c, notify-send \"$1\"]  # flag"), "\(printed.stdout)")
+    }
+
     @Test func theServerRunsFromAConfigFileAndTheNotifyHookHearsOfQueuedRequests() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

@@ -7,10 +7,6 @@ extension ServerConfiguration {
     /// (its keys); `workingDirectory` is where the default volumes (`./data/…`) are.
     /// - Throws: ``ServerSettings/Problem`` naming the setting at fault and how to give it.
     public init(settings: ServerSettings, workingDirectory: String) throws(ServerSettings.Problem) {
-        guard let secrets = settings.string("secrets") else {
-            throw ServerSettings.Problem(
-                description: "the secrets file is required: --secrets FILE, CONDUIT_SECRETS, or 'secrets' in the config file")
-        }
         let root = try settings.required(string: "root")
         guard root.hasPrefix("/") else {
             throw ServerSettings.Problem(description: "root must be an absolute container path, got \"\(root)\"")
@@ -23,7 +19,9 @@ extension ServerConfiguration {
                 throw ServerSettings.Problem(description: error.description)
             }
         }
-        if volumes.isEmpty { volumes = PathMapper.defaultVolumes(hostDirectory: workingDirectory + "/data") }
+        if volumes.isEmpty { volumes = ServerDefaults.volumes(workingDirectory: workingDirectory) }
+        // Checked last, so that `config print` (which may run without one) sees every other problem.
+        guard let secrets = settings.string("secrets") else { throw .missingSecrets }
         self.init(
             secretsPath: secrets, databasePath: try settings.required(string: "db"),
             actionsDirectory: try settings.required(string: "actions"), host: try settings.required(string: "host"),
@@ -35,6 +33,12 @@ extension ServerConfiguration {
         self.notify = notify.isEmpty ? nil : notify
         eventBuffer = try settings.required(integer: "event-buffer")
     }
+}
+
+extension ServerSettings.Problem {
+    /// No secrets file was given.
+    public static let missingSecrets = ServerSettings.Problem(
+        description: "the secrets file is required: --secrets FILE, CONDUIT_SECRETS, or 'secrets' in the config file")
 }
 
 extension ServerSettings {

@@ -28,4 +28,10 @@ public enum ServerDefaults {
     public static let eventBuffer = 10_000
     /// Log level.
     public static let logLevel = "info"
+
+    /// The shared directories when none is given: `./data/workspace` → `/workspace` and
+    /// `./data/claude-home` → `/home/claude`, below `workingDirectory`.
+    public static func volumes(workingDirectory: String) -> [Volume] {
+        PathMapper.defaultVolumes(hostDirectory: workingDirectory + "/data")
+    }
 }

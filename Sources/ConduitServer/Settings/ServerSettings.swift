@@ -38,14 +38,15 @@ public struct ServerSettings: Sendable {
         public var environmentName: String { "CONDUIT_" + name.uppercased().replacingOccurrences(of: "-", with: "_") }
     }
 
-    /// The keys, in the order `config print` shows them.
-    public static func keys(defaultDatabase: String) -> [Key] {
+    /// The keys, in the order `config print` shows them. `defaultVolumes` (`HOST:CONTAINER`) are
+    /// the ones the server uses when none is given: ``ServerDefaults/volumes(workingDirectory:)``.
+    public static func keys(defaultDatabase: String, defaultVolumes: [String] = []) -> [Key] {
         [
             Key(name: "secrets", kind: .string, defaultValue: nil),
             Key(name: "host", kind: .string, defaultValue: .string(ServerDefaults.host)),
             Key(name: "port", kind: .integer(0...65535), defaultValue: .integer(ServerDefaults.port)),
             Key(name: "root", kind: .string, defaultValue: .string(ServerDefaults.root)),
-            Key(name: "volumes", kind: .list, defaultValue: .list([])),
+            Key(name: "volumes", kind: .list, defaultValue: .list(defaultVolumes)),
             Key(name: "actions", kind: .string, defaultValue: .string(ServerDefaults.actions)),
             Key(name: "db", kind: .string, defaultValue: .string(defaultDatabase)),
             Key(name: "max-age", kind: .integer(1...3600), defaultValue: .integer(ServerDefaults.maxAge)),
@@ -73,9 +74,10 @@ public struct ServerSettings: Sendable {
     ///   - environment: the process environment (only `CONDUIT_*` names are read).
     ///   - file: the config file's path and text, if there is one.
     public init(
-        flags: [String: Value], environment: [String: String], file: (path: String, text: String)?, defaultDatabase: String
+        flags: [String: Value], environment: [String: String], file: (path: String, text: String)?, defaultDatabase: String,
+        defaultVolumes: [String] = []
     ) throws(Problem) {
-        keys = Self.keys(defaultDatabase: defaultDatabase)
+        keys = Self.keys(defaultDatabase: defaultDatabase, defaultVolumes: defaultVolumes)
         let fileValues = try file.map { file throws(Problem) in try Self.parse(file.text, path: file.path, keys: keys) } ?? [:]
         for key in keys {
             if let value = flags[key.name] {
