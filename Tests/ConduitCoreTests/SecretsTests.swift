@@ -26,6 +26,17 @@ struct SecretsTests {
         }
     }
 
+    @Test func theShippedExampleFileIsRefusedForItsPublicSecrets() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../secrets.example.json")
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("secrets.json", try String(contentsOf: example, encoding: .utf8))
+        #expect(throws: SecretsError.publicExampleSecret(path: directory.file("secrets.json"), user: "agent")) {
+            try SecretsFile.load(from: directory.file("secrets.json"))
+        }
+        #expect(SecretsError.publicExampleSecret(path: "s.json", user: "agent").description.contains("ccc-keygen --create"))
+    }
+
     @Test func nobodyMayApproveThemselves() {
         let secrets = Secrets(users: ["user": UserSecret(secret: long, canApprove: ["user"])])
         #expect(throws: SecretsError.approvesThemselves(path: "f.json", user: "user")) {

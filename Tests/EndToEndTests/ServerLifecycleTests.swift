@@ -59,6 +59,17 @@ struct ServerLifecycleTests {
         #expect(!second.stderr.contains("expiry sweep failed"), "\(second)")
     }
 
+    @Test func theExampleSecretsFileIsRefusedBecauseItsSecretsArePublic() throws {
+        let workspace = try Self.workspaceWithKeys()
+        defer { workspace.remove() }
+        try FileManager.default.removeItem(atPath: workspace.file("secrets.json"))
+        try FileManager.default.copyItem(atPath: Binaries.repository + "/secrets.example.json", toPath: workspace.file("secrets.json"))
+        chmod(workspace.file("secrets.json"), 0o600)
+        let result = try Command.run(Binaries.path("ccc-server"), ["--secrets", "secrets.json", "--port", "0"], in: workspace.path)
+        #expect(result.exitCode != 0)
+        #expect(result.stderr.contains("is the public example of secrets.example.json"), "\(result)")
+    }
+
     @Test func aGroupReadableSecretsFileStopsTheServerWithTheFix() throws {
         let workspace = try Self.workspaceWithKeys()
         defer { workspace.remove() }

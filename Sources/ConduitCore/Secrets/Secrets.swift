@@ -39,11 +39,18 @@ public struct Secrets: Sendable, Equatable {
             if entry.secret.count < Self.minimumSecretLength {
                 throw .secretTooShort(path: path, user: name, length: entry.secret.count)
             }
+            if entry.secret.hasPrefix(Self.publicExamplePrefix) {
+                throw .publicExampleSecret(path: path, user: name)
+            }
             if entry.canApprove.contains(name) {
                 throw .approvesThemselves(path: path, user: name)
             }
         }
     }
+
+    /// How the secrets of `secrets.example.json` begin. They are published with the source, so
+    /// anyone could sign as their users: a file holding one is refused.
+    public static let publicExamplePrefix = "EXAMPLE-ONLY-"
 
     /// User names are short and unambiguous in logs, headers and `APPROVER:SUBMITTER` pairs.
     public static func isValidUserName(_ name: String) -> Bool {

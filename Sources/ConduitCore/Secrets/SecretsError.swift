@@ -4,6 +4,7 @@ public enum SecretsError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooOpen(path: String, mode: UInt16)
     case malformed(path: String, reason: String)
     case secretTooShort(path: String, user: String, length: Int)
+    case publicExampleSecret(path: String, user: String)
     case approvesThemselves(path: String, user: String)
     case unknownUser(String)
     case userExists(String)
@@ -22,6 +23,8 @@ public enum SecretsError: Error, Equatable, Sendable, CustomStringConvertible {
             "secrets file \(path) is malformed: \(reason)"
         case .secretTooShort(let path, let user, let length):
             "secrets file \(path): the secret of \"\(user)\" has \(length) characters, at least \(Secrets.minimumSecretLength) are required; run: ccc-keygen --rotate \(user) --secrets \(path)"
+        case .publicExampleSecret(let path, let user):
+            "secrets file \(path): the secret of \"\(user)\" is the public example of secrets.example.json, which anyone can read and sign with; make real secrets: ccc-keygen --create USERS --output \(path) --force"
         case .approvesThemselves(let path, let user):
             "secrets file \(path): \"\(user)\" lists itself in canApprove, and nobody may approve their own requests; run: ccc-keygen --revoke \(user):\(user) --secrets \(path)"
         case .unknownUser(let user):
