@@ -39,6 +39,17 @@ extension ConduitHTTPClient {
         return await Task { try? await client.cancel(id: id) }.value
     }
 
+    /// The active remembered approvals this user made or may see (`GET /v1/grants`), newest first.
+    public func grants() async throws(ClientError) -> ConduitResponse {
+        try await send(method: "GET", target: "/v1/grants")
+    }
+
+    /// Revokes remembered approval `id` (`DELETE /v1/grants/{id}`): its approver, or another
+    /// approver of its submitter, may.
+    public func revokeGrant(id: String) async throws(ClientError) -> ConduitResponse {
+        try await send(method: "DELETE", target: "/v1/grants/\(Self.escape(id))")
+    }
+
     /// The pending requests this user may decide (`GET /v1/queue`).
     public func queue() async throws(ClientError) -> ConduitResponse {
         try await send(method: "GET", target: "/v1/queue")

@@ -29,8 +29,18 @@ public struct HistoryItem: Sendable, Equatable {
         else { return nil }
         self.init(
             at: at, action: entry["action"]?.stringValue ?? "", submitter: entry["user"]?.stringValue ?? "",
-            outcome: entry["outcome"]?.stringValue ?? "",
+            outcome: Self.decisionWord(entry["outcome"]?.stringValue ?? ""),
             decidedBy: entry["actor"]?.stringValue ?? (event == .expired ? "nobody (expired)" : ""),
             reason: entry["detail"]?["reason"]?.stringValue ?? "")
+    }
+
+    /// What a decision was: the status right after an approval (`running`, or `completed` /
+    /// `failed` when the command ended at once) says "approved"; what the command did later is not
+    /// the decision.
+    static func decisionWord(_ status: String) -> String {
+        switch ActionStatus(rawValue: status) {
+        case .running, .completed, .failed: "approved"
+        default: status
+        }
     }
 }

@@ -17,6 +17,11 @@ public final class QueueApp: Sendable {
         case message(String)
         case decided(id: String)
         case history([HistoryItem])
+        case grants([GrantItem])
+        /// Whose requests the user may decide, as `/v1/queue` says.
+        case approves([String])
+        /// Retrying cannot help (the broker refuses this user's signature): end, saying why.
+        case fatal(String)
     }
 
     private let client: ConduitHTTPClient
@@ -33,8 +38,10 @@ public final class QueueApp: Sendable {
         inbox.withLock { $0.append(update) }
     }
 
-    /// Runs until `q`. Blocks the calling thread (the main thread), which owns the terminal.
-    public func run(screen: CursesScreen) {
+    /// Runs until `q` (returns nil), or until retrying cannot help (returns why: the broker
+    /// refuses this user's signature). Blocks the calling thread (the main thread), which owns the
+    /// terminal.
+    public func run(screen: CursesScreen) -> String? {
         var model = QueueViewModel(user: client.credentials.user, server: client.authority)
         let follower = Task.detached { await self.follow() }
         defer { follower.cancel() }
@@ -57,6 +64,9 @@ public final class QueueApp: Sendable {
                 case .message(let text): model.message = text
                 case .decided(let id): model.remove(id: id)
                 case .history(let items): model.replaceHistory(items)
+                case .grants(let items): model.replaceGrants(items)
+                case .approves(let users): model.approves = users
+                case .fatal(let reason): return reason
                 }
                 dirty = true
             }
@@ -72,7 +82,13 @@ public final class QueueApp: Sendable {
             if key == .resize { screen.invalidate() }
             guard let command = model.handle(key) else { continue }
             switch command {
-            case .quit: return
+            case .quit: return nil
+            case .loadGrants:
+                model.message = "reading remembered approvals…"
+                Task.detached { await self.loadGrants() }
+            case .revokeGrant(let id):
+                model.message = "revoking \(id.prefix(8))…"
+                Task.detached { await self.revokeGrant(id: id) }
             case .refresh:
                 model.message = "refreshing…"
                 Task.detached { await self.refresh() }
@@ -109,6 +125,9 @@ public final class QueueApp: Sendable {
                     else { continue }
                     post(.event(kind: kind, record: record))
                 }
+            } catch ClientError.authentication(let message) {
+                post(.fatal(message))
+                return
             } catch {
                 reason = Self.shortReason(error)
             }
@@ -129,6 +148,7 @@ public final class QueueApp: Sendable {
                 return
             }
             post(.items(pending.compactMap(QueueItem.init(record:))))
+            if let approves = response.json?["approves"]?.arrayValue { post(.approves(approves.compactMap(\.stringValue))) }
             if !quiet { post(.message("refreshed")) }
         } catch {
             post(.message("refresh failed: \(Self.shortReason(error))"))
@@ -149,6 +169,33 @@ public final class QueueApp: Sendable {
         } catch {
             post(.message("history failed: \(Self.shortReason(error))"))
         }
+    }
+
+    /// Reads the remembered approvals (`GET /v1/grants`).
+    func loadGrants() async {
+        do {
+            let response = try await client.grants()
+            guard response.status == 200, let grants = response.json?["grants"]?.arrayValue else {
+                post(.message("grants failed: \(response.errorMessage ?? "status \(response.status)")"))
+                return
+            }
+            let items = grants.compactMap(GrantItem.init(grant:))
+            post(.grants(items))
+            post(.message("\(items.count) remembered approval\(items.count == 1 ? "" : "s")"))
+        } catch {
+            post(.message("grants failed: \(Self.shortReason(error))"))
+        }
+    }
+
+    /// Revokes grant `id`, then reads the list again.
+    func revokeGrant(id: String) async {
+        do {
+            let response = try await client.revokeGrant(id: id)
+            post(.message(response.status == 200 ? "revoked \(id.prefix(8))" : "\(id.prefix(8)): \(response.errorMessage ?? "status \(response.status)")"))
+        } catch {
+            post(.message("\(id.prefix(8)): \(Self.shortReason(error))"))
+        }
+        await loadGrants()
     }
 
     func decide(id: String, approve: Bool, reason: String?, remember: Int?) async {

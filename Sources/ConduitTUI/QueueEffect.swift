@@ -6,5 +6,9 @@ public enum QueueEffect: Sendable, Equatable {
     case refresh
     /// Read recent decisions (`GET /v1/audit`), only of `action` when given.
     case loadHistory(action: String?)
+    /// Read the remembered approvals (`GET /v1/grants`).
+    case loadGrants
+    /// Revoke remembered approval `id` (`DELETE /v1/grants/{id}`).
+    case revokeGrant(id: String)
     case quit
 }

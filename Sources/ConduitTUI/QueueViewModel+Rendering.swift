@@ -14,6 +14,7 @@ extension QueueViewModel {
                 + Array(repeating: ScreenRow([.normal(String(repeating: " ", count: width))]), count: height - 1)
         }
         if mode == .history { return renderHistory(width: width, height: height, now: now) }
+        if mode == .grants { return renderGrants(width: width, height: height, now: now) }
         if case .request(let id, let offset) = mode, let item = items.first(where: { $0.id == id }) {
             return renderRequest(item, offset: offset, width: width, height: height, now: now)
         }
@@ -113,7 +114,15 @@ extension QueueViewModel {
 
     func listRows(width: Int, height: Int, now: Date) -> [ScreenRow] {
         var rows: [ScreenRow] = []
-        if items.isEmpty {
+        if items.isEmpty, approves == [] {
+            // Not "nothing yet": nothing ever, until the server's secrets give this user someone.
+            for line in [
+                " \(user) may approve nobody's requests:", " the server's secrets give \(user) no canApprove list.",
+                " Fix: ccc-keygen --grant \(user):SUBMITTER,", " then send the server SIGHUP.",
+            ] {
+                rows.append(ScreenRow([.normal(TerminalText.fitted(TerminalText.sanitized(line), to: width))]))
+            }
+        } else if items.isEmpty {
             rows.append(ScreenRow([.normal(TerminalText.fitted(" No pending requests.", to: width))]))
         } else {
             let header = Self.listLine(id: "ID", action: "ACTION", submitter: "FROM", age: "AGE", width: width)
@@ -212,7 +221,7 @@ extension QueueViewModel {
             return Self.promptRow(
                 "Approve \(id.prefix(8)) and remember for (15m, 2h, 7d; Esc cancels)> ", prompt?.text ?? "", width: width)
         case nil, .historyFilter?:
-            let help = " y approve  n deny  a approve+remember  v view whole  j/k move  h history  r refresh  q quit"
+            let help = " y approve  n deny  a approve+remember  v view whole  j/k move  h history  g grants  r refresh  q quit"
             return ScreenRow([.reverse(TerminalText.fitted(help, to: width))])
         }
     }

@@ -13,25 +13,33 @@ public struct QueueViewModel: Sendable {
         case history
         /// One request whole, every field wrapped, scrolled to `offset` (key `v`).
         case request(id: String, offset: Int)
+        /// The remembered approvals the user made or may see (key `g`).
+        case grants
     }
 
     /// How long decision keys wait after the highlighted request changed under the approver
     /// (withdrawn, expired, decided elsewhere): a key pressed for the old one must not decide the new one.
     public static let holdAfterChange: TimeInterval = 1
 
-    public private(set) var mode: Mode = .queue
+    public internal(set) var mode: Mode = .queue
     /// Recent decisions, newest first (history view).
     public private(set) var history: [HistoryItem] = []
     /// The action the history is limited to.
     public private(set) var historyAction: String?
     /// First history row shown.
-    public private(set) var historyOffset = 0
+    public internal(set) var historyOffset = 0
+
+    /// Remembered approvals, newest first (grants view), and the highlighted one.
+    public internal(set) var grants: [GrantItem] = []
+    public internal(set) var selectedGrant = 0
+    /// Whose requests the user may decide, as the broker said (nil until it said).
+    public var approves: [String]?
 
     /// Pending requests, oldest first.
     public private(set) var items: [QueueItem] = []
     /// Index into ``items`` of the highlighted request.
     public private(set) var selected = 0
-    public private(set) var prompt: Prompt?
+    public internal(set) var prompt: Prompt?
     /// Set when the request a deny or remember prompt is about is no longer pending: the prompt
     /// stays open (what is typed stays text) and says so.
     public private(set) var promptTargetGone = false
@@ -113,6 +121,7 @@ public struct QueueViewModel: Sendable {
     public mutating func handle(_ key: QueueKey, now: Date = Date()) -> QueueEffect? {
         if prompt != nil { return handlePrompt(key) }
         if mode == .history { return handleHistory(key) }
+        if mode == .grants { return handleGrants(key) }
         if case .request = mode, let handled = handleRequestView(key) { return handled.command }
         if [.character("y"), .character("n"), .character("a")].contains(key), let held = decisionsHeldUntil, now < held {
             message = "the highlighted request changed — look again (y/n/a wait a second)"
@@ -125,6 +134,9 @@ public struct QueueViewModel: Sendable {
         case .character("h"):
             mode = .history
             return .loadHistory(action: historyAction)
+        case .character("g"):
+            mode = .grants
+            return .loadGrants
         case .character("q"), .character("Q"): return .quit
         case .character("r"): return .refresh
         case .character("j"), .down:
@@ -167,19 +179,6 @@ public struct QueueViewModel: Sendable {
         default: break
         }
         return Handled(command: nil)
-    }
-
-    private mutating func handleHistory(_ key: QueueKey) -> QueueEffect? {
-        switch key {
-        case .character("q"), .character("Q"): return .quit
-        case .character("h"), .escape: mode = .queue
-        case .character("r"): return .loadHistory(action: historyAction)
-        case .character("f"): prompt = Prompt(.historyFilter, text: historyAction ?? "")
-        case .character("j"), .down: if historyOffset + 1 < history.count { historyOffset += 1 }
-        case .character("k"), .up: if historyOffset > 0 { historyOffset -= 1 }
-        default: break
-        }
-        return nil
     }
 
     /// Keys while a prompt is open: editing is the same for every question (Backspace, typing up to

@@ -39,6 +39,12 @@ struct OpenAPIDocumentTests {
         #expect(registered == (try Self.documentedOperations()))
     }
 
+    @Test func theDocumentsVersionIsTheServers() throws {
+        let document = try #require(try Yams.load(yaml: String(decoding: OpenAPIDocument.bytes, as: UTF8.self)) as? [String: Any])
+        let info = try #require(document["info"] as? [String: Any])
+        #expect(info["version"] as? String == ConduitVersion.current)
+    }
+
     @Test func theServerServesTheDocument() async throws {
         let file = try Data(contentsOf: Self.repository.appendingPathComponent("docs/openapi.yaml"))
         #expect(!OpenAPIDocument.bytes.isEmpty)

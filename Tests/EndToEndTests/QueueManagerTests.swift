@@ -86,7 +86,44 @@ struct QueueManagerTests {
             #expect(first.finish().exitCode == 0)
             let second = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#).finish()
             #expect(second.exitCode == 0, "accepted by the grant, without a person: \(second)")
+            // g lists the grant; x revokes it, and the same request waits for a person again.
+            try tmux.send("g")
+            #expect(tmux.waitFor("note=same again"), "\(tmux.screen())")
+            try tmux.send("x")
+            #expect(tmux.waitFor("No remembered approvals"), "\(tmux.screen())")
+            let third = try submit(workspace, server, #"{"action":"ask","note":"same again"}"#)
+            try tmux.send("g")
+            #expect(tmux.waitFor("same again"), "asks again:\n\(tmux.screen())")
+            try tmux.send("n")
+            try tmux.send("Enter")
+            #expect(third.finish().exitCode == 1)
         }
+    }
+
+    @Test func aUserWhoMayDecideNobodysRequestsIsToldSo() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.createUsers()
+        let server = try workspace.startServer()
+        defer { server.stop() }
+        let tmux = try TmuxSession(
+            "\(Binaries.path("ccc-queue")) --secrets agent-secrets.json --server \(server.url)", in: workspace.path, width: 120)
+        #expect(tmux.waitFor("agent may approve nobody's requests"), "\(tmux.screen())")
+        #expect(tmux.screen().contains("ccc-keygen --grant agent:SUBMITTER"))
+    }
+
+    @Test func aUserTheServerDoesNotKnowEndsWithTheReason() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.createUsers()
+        let server = try workspace.startServer()
+        defer { server.stop() }
+        #expect(try workspace.keygen("--create", "stranger", "--output", "stranger-secrets.json").exitCode == 0)
+        let tmux = try TmuxSession(
+            "\(Binaries.path("ccc-queue")) --secrets stranger-secrets.json --server \(server.url); echo \"exit=$?\"; sleep 30",
+            in: workspace.path, width: 160)
+        #expect(tmux.waitFor("exit=3"), "\(tmux.screen())")
+        #expect(tmux.screen().contains("the server has no user \"stranger\""), "\(tmux.screen())")
     }
 
     @Test func movingSelectsAnotherRequestAndLongOrNonASCIIValuesStayInsideTheScreen() async throws {

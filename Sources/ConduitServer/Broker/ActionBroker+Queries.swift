@@ -10,6 +10,11 @@ extension ActionBroker {
         return Set(secrets.userNames.filter { secrets.maySee($0, user: user) })
     }
 
+    /// The users whose queued requests `user` may decide (their `canApprove` list), sorted.
+    func submittersDecidable(by user: String) -> [String] {
+        (state.snapshot.secrets.users[user]?.canApprove ?? []).sorted()
+    }
+
     /// Audit entries matching `query` (whose `visibleUsers` the caller has set), newest first.
     func auditEntries(matching query: AuditQuery) async throws -> [AuditEntry] {
         try await store.auditEntries(matching: query)

@@ -145,11 +145,15 @@ public struct ActionsController: Sendable {
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
     }
 
-    /// The pending requests the caller may decide, oldest first: `{"pending": [record…]}`.
+    /// The pending requests the caller may decide, oldest first, and whose requests those may be:
+    /// `{"pending": [record…], "approves": [user…]}` (an empty `approves` means the caller may decide
+    /// nobody's, so its queue stays empty).
     @Sendable func queue(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let records = try await broker.queue(for: identity.user)
-        return try JSONResponse.make(.ok, ["pending": .array(records.map(\.json))], signer: context.responseSigner)
+        let approves = broker.submittersDecidable(by: identity.user).map(JSONValue.string)
+        return try JSONResponse.make(
+            .ok, ["pending": .array(records.map(\.json)), "approves": .array(approves)], signer: context.responseSigner)
     }
 }
 
