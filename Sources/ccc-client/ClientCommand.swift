@@ -12,8 +12,9 @@ struct ClientCommand: AsyncParsableCommand {
             ccc-client [send] [<options>] '<json>'
             ccc-client mcp [<options>]     (an MCP server on stdio, for Claude Code)
             ccc-client hook [<options>]    (a PreToolUse hook, for Claude Code)
+            ccc-client grants [revoke <id>] [<options>]   (remembered approvals)
             """,
-        subcommands: [SendCommand.self, MCPCommand.self, HookCommand.self],
+        subcommands: [SendCommand.self, MCPCommand.self, HookCommand.self, GrantsCommand.self],
         defaultSubcommand: SendCommand.self)
 
     /// Parses, runs, and exits with the documented code (usage errors: 2, not ArgumentParser's 64,
@@ -34,6 +35,8 @@ struct ClientCommand: AsyncParsableCommand {
         case let send as SendCommand: Foundation.exit(await send.send())
         case let mcp as MCPCommand: Foundation.exit(await mcp.serve())
         case let hook as HookCommand: Foundation.exit(await hook.decide())
+        case let list as GrantsCommand.List: Foundation.exit(await list.execute())
+        case let revoke as GrantsCommand.Revoke: Foundation.exit(await revoke.execute())
         default:
             // ArgumentParser's own commands (`help`).
             var other = command

@@ -90,4 +90,27 @@ struct WaitingClientTests {
             #expect(late.status == 409, "\(late.json?.compactText ?? "")")
         }
     }
+
+    @Test func grantsListsRememberedApprovalsAndRevokeTakesOneBack() async throws {
+        try await Self.withServer { workspace, server in
+            let queued = try workspace.client(
+                ["--secrets", "agent-secrets.json", "--no-wait", #"{"action":"ask"}"#], environment: ["CCC_SERVER": server.url])
+            let id = try #require(try JSONValue.parse(Array(queued.stdout.utf8))["id"]?.stringValue)
+            _ = try await workspace.withClient(as: "user", server: server) { try await $0.approve(id: id, remember: 600) }
+            let env = ["CCC_SERVER": server.url]
+            let listed = try workspace.client(["grants", "--secrets", "user-secrets.json"], environment: env)
+            #expect(listed.exitCode == 0, "\(listed)")
+            let grants = try #require(try JSONValue.parse(Array(listed.stdout.utf8))["grants"]?.arrayValue)
+            #expect(grants.count == 1 && grants.first?["action"] == "ask")
+            let grant = try #require(grants.first?["id"]?.stringValue)
+            let bySubmitter = try workspace.client(["grants", "revoke", grant, "--secrets", "agent-secrets.json"], environment: env)
+            #expect(bySubmitter.exitCode == 1, "only an approver may revoke: \(bySubmitter)")
+            let revoked = try workspace.client(["grants", "revoke", grant, "--secrets", "user-secrets.json"], environment: env)
+            #expect(revoked.exitCode == 0, "\(revoked)")
+            let after = try workspace.client(["grants", "list", "--secrets", "user-secrets.json"], environment: env)
+            #expect(try JSONValue.parse(Array(after.stdout.utf8))["grants"] == [], "\(after)")
+            let unknown = try workspace.client(["grants", "revoke", "no-such-grant", "--secrets", "user-secrets.json"], environment: env)
+            #expect(unknown.exitCode == 2, "\(unknown)")
+        }
+    }
 }

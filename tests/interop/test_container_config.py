@@ -126,3 +126,17 @@ def test_the_mcp_server_is_named_conduit_for_the_permission_prompt_tool():
     # tool-use's rule for Conduit's own tools depend on the name "conduit".
     assert "mcp__conduit__" in (REPOSITORY / "actions" / "tool-use.yaml").read_text()
     assert "mcp__conduit__permission_prompt" in (REPOSITORY / "README.md").read_text()
+
+
+def test_the_image_refuses_to_make_the_agent_root():
+    """CONDUIT_UID=$(id -u) as root would make `useradd --uid 0` fail obscurely (or run the agent as
+    root): the Dockerfile's own check, run by a shell, refuses 0 with the fix and lets 1000 pass."""
+    dockerfile = (REPOSITORY / "docker" / "agent" / "Dockerfile").read_text().replace("\\\n", "\n")
+    start = dockerfile.index('if [ "${CONDUIT_UID}" = 0 ]')
+    check = dockerfile[start:dockerfile.index("fi", start) + 2]
+    refused = subprocess.run(["sh", "-c", check], env={"CONDUIT_UID": "0", "PATH": "/usr/bin:/bin"},
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "must not run as root" in refused.stderr and "CONDUIT_UID=1000" in refused.stderr
+    allowed = subprocess.run(["sh", "-c", check], env={"CONDUIT_UID": "1000", "PATH": "/usr/bin:/bin"},
+                             capture_output=True, text=True)
+    assert allowed.returncode == 0, allowed.stderr
