@@ -10,7 +10,8 @@ that version does, as seen here:
 - `…/count_tokens` may be asked; it gets `{"input_tokens": …}`.
 - MCP tools are deferred behind its `ToolSearch` tool: `mcp__conduit__*` names reach the model in
   the request's text, not in `tools`.
-- A tool's result comes back as a `tool_result` block in the next request's last user message.
+- A tool's result comes back as a `tool_result` block in the next request's last user message; a
+  ToolSearch result is a list of `{"type": "tool_reference", "tool_name": …}` parts.
 
 A request this module does not understand (not streaming, no messages) is answered 400 and kept in
 `problems`, so a change of protocol fails a test with that message instead of hanging it.
@@ -74,7 +75,8 @@ def tool_results(request):
             if block.get("type") == "tool_result":
                 content = block.get("content")
                 if isinstance(content, list):
-                    content = "\n".join(part.get("text", "") for part in content if isinstance(part, dict))
+                    # Text parts, and the `tool_reference` parts a ToolSearch result is made of.
+                    content = "\n".join(part.get("text") or part.get("tool_name", "") for part in content if isinstance(part, dict))
                 found.append((block.get("tool_use_id"), content or "", bool(block.get("is_error"))))
         break
     return found

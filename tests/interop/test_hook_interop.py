@@ -51,7 +51,7 @@ def test_listing_files_with_bash_is_allowed(agent_broker):
 def test_a_destructive_bash_command_is_denied_with_exit_0(agent_broker):
     verdict, reason = decision(hook(agent_broker, "bash-rm-rf.json"))
     assert verdict == "deny"
-    assert reason == "Conduit: Denied by rule 3 (auto-deny) of tool-use (recursive forced delete)"
+    assert reason == "Conduit: Denied by rule 4 (auto-deny) of tool-use (recursive forced delete)"
 
 
 def is_the_recorded_write(record):
