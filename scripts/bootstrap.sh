@@ -22,6 +22,22 @@ if [ ${#needed[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${needed[@]}" >/dev/null
 fi
 
+# For the tests only: a Docker engine and compose (Debian's docker.io, docker-compose) and
+# debootstrap, to build and run the agent image offline (tests/interop/test_agent_container.py).
+if [ "${1:-}" != "--no-venv" ]; then
+  docker_needed=()
+  command -v dockerd >/dev/null 2>&1 || docker_needed+=(docker.io)
+  command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || docker_needed+=(docker-compose)
+  command -v debootstrap >/dev/null 2>&1 || docker_needed+=(debootstrap)
+  if [ ${#docker_needed[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    echo "bootstrap: installing ${docker_needed[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${docker_needed[@]}" >/dev/null \
+      || echo "bootstrap: could not install ${docker_needed[*]}; the agent container tests will be skipped" >&2
+  fi
+fi
+
 if [ "${1:-}" != "--no-venv" ]; then
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv

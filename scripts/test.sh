@@ -16,5 +16,6 @@ swift test --skip-build --filter EndToEndTests
 echo "== fuzz corpus replay, then libFuzzer for 15 s (scripts/fuzz.sh for longer runs)"
 .build/debug/conduit-fuzz fuzz/corpus
 scripts/fuzz.sh 15
-echo "== interoperability (Python http-message-signatures, mcp; OpenAPI; compose)"
-.venv/bin/python -m pytest -q tests/interop
+echo "== interoperability (Python http-message-signatures, mcp; the real Claude Code; OpenAPI; compose; the agent container)"
+scripts/docker-engine.sh
+.venv/bin/python -m pytest -q -rs tests/interop

@@ -18,23 +18,29 @@ COMPOSE = REPOSITORY / "docker-compose.yml"
 AGENT = REPOSITORY / "docker" / "agent"
 
 
-def has_docker_compose():
-    if shutil.which("docker") is None:
-        return False
-    return subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+def compose_command():
+    """`docker compose` (the plugin), else Debian's `docker-compose` (1.29), else None."""
+    if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
 
 
 @pytest.fixture(scope="module")
 def compose(tmp_path_factory):
-    """The compose model: as `docker compose config` resolves it, or as parsed (defaults applied)."""
-    if has_docker_compose():
+    """The compose model: as `docker compose config` (or `docker-compose config`) resolves it, or as
+    parsed (defaults applied) where neither is installed."""
+    command = compose_command()
+    if command:
         project = tmp_path_factory.mktemp("compose")
         shutil.copy(COMPOSE, project / "docker-compose.yml")
         shutil.copytree(REPOSITORY / "docker", project / "docker")
         (project / "agent-secrets.json").write_text("{}")
-        resolved = subprocess.run(["docker", "compose", "config", "--format", "json"], cwd=project,
-                                  capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"})
-        return json.loads(resolved.stdout), project
+        resolved = subprocess.run(command + ["config"], cwd=project, capture_output=True, text=True,
+                                  env={"PATH": "/usr/bin:/bin"})
+        assert resolved.returncode == 0, f"{' '.join(command)} config refused docker-compose.yml: {resolved.stderr}"
+        return yaml.safe_load(resolved.stdout), project
     text = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: m.group(2), COMPOSE.read_text())
     return yaml.safe_load(text), REPOSITORY
 
