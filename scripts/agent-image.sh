@@ -6,6 +6,9 @@
 #                                      debootstrap'd Debian base, ccc-client built here (release,
 #                                      Swift standard library linked in), Claude Code from the
 #                                      pinned PyPI wheel (tests/interop/requirements.txt)
+#   … --offline --client PATH          that ccc-client instead of a release build (the tests pass
+#                                      the debug build they already made; the Swift runtime
+#                                      libraries it links are copied into the image with it)
 # Environment: CONDUIT_UID (the container user's uid, default 1000), CONDUIT_MIRROR (the Debian
 # mirror; default: this machine's apt source, else deb.debian.org).
 set -euo pipefail
@@ -14,6 +17,10 @@ uid="${CONDUIT_UID:-1000}"
 
 if [ "${1:-}" != "--offline" ]; then
   exec docker build -f docker/agent/Dockerfile --build-arg "CONDUIT_UID=$uid" -t conduit-agent .
+fi
+client=
+if [ "${2:-}" = "--client" ]; then
+  client="${3:?--client needs the path of a ccc-client binary}"
 fi
 
 work=.build-agent-image   # base rootfs, build context, wheel
@@ -36,8 +43,18 @@ fi
 context="$work/context"
 rm -rf "$context"
 mkdir -p "$context"
-swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" >&2
-cp "$(swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" --show-bin-path)/ccc-client" "$context/"
+mkdir -p "$context/swift-runtime"
+if [ -z "$client" ]; then
+  swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" >&2
+  client="$(swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" --show-bin-path)/ccc-client"
+fi
+cp "$client" "$context/ccc-client"
+# A ccc-client that links the Swift runtime dynamically brings those libraries along (a release
+# --static-swift-stdlib build links none).
+toolchain_lib=$(dirname "$(dirname "$(command -v swift)")")/lib/swift/linux
+ldd "$client" | awk -v lib="$toolchain_lib" 'index($3, lib) == 1 { print $3 }' | while read -r library; do
+  cp "$library" "$context/swift-runtime/"
+done
 wheel_version=$(sed -n 's/^claude-agent-sdk==\([0-9.]*\).*/\1/p' tests/interop/requirements.txt)
 bundled=$(ls .venv/lib/python3*/site-packages/claude_agent_sdk/_bundled/claude 2>/dev/null | head -1 || true)
 installed=$(ls -d .venv/lib/python3*/site-packages/claude_agent_sdk-"$wheel_version".dist-info 2>/dev/null | head -1 || true)
