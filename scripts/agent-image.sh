@@ -45,6 +45,11 @@ rm -rf "$context"
 mkdir -p "$context"
 mkdir -p "$context/swift-runtime"
 if [ -z "$client" ]; then
+  # FoundationNetworking, linked statically, needs libcurl's development files.
+  if [ ! -f /usr/include/x86_64-linux-gnu/curl/curl.h ] && [ ! -f /usr/include/curl/curl.h ]; then
+    echo "agent-image: a static ccc-client needs libcurl's headers and library: apt-get install -y libcurl4-openssl-dev" >&2
+    exit 1
+  fi
   swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" >&2
   client="$(swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" --show-bin-path)/ccc-client"
 fi
