@@ -12,6 +12,9 @@
 #             fanout: SUBSCRIBERS (default 500) /v1/events streams stay open (8 per user, in a
 #             second process at nice 19) while signed decisions run; decision and /healthz
 #             latency, and whether every subscriber saw every event in order.
+#             wrk: issue 16's measurement — wrk on /healthz, then wrk replaying requests signed
+#             ahead (bench/signed.lua, PRESIGNED of them, default 20,000 per second of run), with
+#             the ratio of the two.
 #   (bench/handler_teardown.py measures handlers killed with the broker; see its header.)
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
@@ -96,6 +99,25 @@ case "$workload" in
     wait "$watcher" || true
     grep -v "streams open" "$work/subscribers.log"
     echo "(every subscriber should have the same count and one last id: none missed an event)"
+    ;;
+  wrk)
+    # Issue 16's measurement: wrk on /healthz, then wrk replaying requests signed ahead (each with
+    # its own nonce; bench/signed.lua), same server, same run; the ratio is the target's figure.
+    command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+    threads=${THREADS:-2}
+    start_server --max-age 600
+    echo "ccc-server (release) at $url; $(nproc) cores; wrk -t$threads -c$connections -d${seconds}s (--max-age 600: the requests are signed ahead)"
+    "$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --user agent --action noop --workload presign \
+      --count "${PRESIGNED:-$((seconds * 20000))}" --output "$work/presigned.txt"
+    wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$url/healthz" > "$work/healthz.txt"
+    CONDUIT_PRESIGNED="$work/presigned.txt" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency \
+      -s bench/signed.lua "$url" -- "$threads" > "$work/signed.txt"
+    for name in healthz signed; do
+      awk -v name="$name" '/Requests\/sec/ { rps = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Non-2xx/ { bad = $5 }
+        END { printf "%-8s %10.0f req/s   p50 %-9s p99 %-9s non-2xx %s\n", name, rps, p50, p99, bad + 0 }' "$work/$name.txt"
+    done
+    awk '/Requests\/sec/ { r[++n] = $2 } END { printf "ratio signed / healthz: %.2f (target >= 0.5)\n", r[2] / r[1] }' \
+      "$work/healthz.txt" "$work/signed.txt"
     ;;
   audit-verify)
     "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"

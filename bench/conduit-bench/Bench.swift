@@ -20,7 +20,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 8
     @Option(help: "Seconds of measurement per workload.") var duration = 10.0
     @Option(help: "Seconds of warm-up per workload.") var warmup = 2.0
-    @Option(help: "Workloads: both, healthz, signed, unsigned-post, queue, all (both, then queue), audit-verify; for fan-out, subscribe (event streams, in one process) and decide (signed decisions and /healthz, in another).")
+    @Option(help: "Workloads: both, healthz, signed, unsigned-post, queue, all (both, then queue), audit-verify, presign (requests signed ahead, for wrk); for fan-out, subscribe (event streams, in one process) and decide (signed decisions and /healthz, in another).")
     var workload = "both"
     @Option(help: "Approving user, for the queue workload.") var approver = "user"
     @Option(help: "Queued decision-only action, for the queue workload.") var queueAction = "ask"
@@ -32,6 +32,8 @@ struct Bench: AsyncParsableCommand {
     var subscribers = 500
     @Option(help: "Event streams each subscribing user opens (the server allows 8).") var streamsPerUser = 8
     @Flag(help: "Time the per-request building blocks in process instead.") var micro = false
+    @Option(help: "Requests to sign ahead, for the presign workload (wrk replays them: bench/signed.lua).") var count = 100_000
+    @Option(help: "File the presign workload writes.") var output = "presigned.txt"
 
     struct Figures {
         var requests: Int
@@ -51,6 +53,9 @@ struct Bench: AsyncParsableCommand {
         if micro { return try Micro.run() }
         if workload == "audit-verify" { return try await AuditBench.run(databasePath: db, rows: auditRows) }
         let credentials = try ClientCredentials.load(secretsPath: secrets, user: user)
+        if workload == "presign" {
+            return try Presign.run(server: server, credentials: credentials, action: action, count: count, output: output)
+        }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
         configuration.httpVersion = .http1Only
