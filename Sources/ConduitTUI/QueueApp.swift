@@ -157,33 +157,33 @@ public final class QueueApp: Sendable {
 
     /// Reads recent decisions from `GET /v1/audit` (newest first).
     func loadHistory(action: String?) async {
-        do {
-            let response = try await client.audit(action: action, limit: 500)
-            guard response.status == 200, let entries = response.json?["entries"]?.arrayValue else {
-                post(.message("history failed: \(response.errorMessage ?? "status \(response.status)")"))
-                return
-            }
-            let items = entries.compactMap(HistoryItem.init(auditEntry:))
-            post(.history(items))
-            post(.message("\(items.count) recent decision\(items.count == 1 ? "" : "s")"))
-        } catch {
-            post(.message("history failed: \(Self.shortReason(error))"))
-        }
+        await load("history", key: "entries", count: ("recent decision", "recent decisions"), parse: HistoryItem.init(auditEntry:),
+                   deliver: Update.history) { try await $0.audit(action: action, limit: 500) }
     }
 
     /// Reads the remembered approvals (`GET /v1/grants`).
     func loadGrants() async {
+        await load("grants", key: "grants", count: ("remembered approval", "remembered approvals"), parse: GrantItem.init(grant:),
+                   deliver: Update.grants) { try await $0.grants() }
+    }
+
+    /// Asks for a list, reads the `key` array of its answer with `parse`, posts it with `deliver` and
+    /// a message counting it; or posts what went wrong, prefixed by `what`.
+    private func load<Item: Sendable>(
+        _ what: String, key: String, count words: (one: String, many: String), parse: (JSONValue) -> Item?,
+        deliver: (sending [Item]) -> Update, request: (ConduitHTTPClient) async throws -> ConduitResponse
+    ) async {
         do {
-            let response = try await client.grants()
-            guard response.status == 200, let grants = response.json?["grants"]?.arrayValue else {
-                post(.message("grants failed: \(response.errorMessage ?? "status \(response.status)")"))
+            let response = try await request(client)
+            guard response.status == 200, let values = response.json?[key]?.arrayValue else {
+                post(.message("\(what) failed: \(response.errorMessage ?? "status \(response.status)")"))
                 return
             }
-            let items = grants.compactMap(GrantItem.init(grant:))
-            post(.grants(items))
-            post(.message("\(items.count) remembered approval\(items.count == 1 ? "" : "s")"))
+            let items = values.compactMap(parse)
+            post(deliver(items))
+            post(.message("\(items.count) \(items.count == 1 ? words.one : words.many)"))
         } catch {
-            post(.message("grants failed: \(Self.shortReason(error))"))
+            post(.message("\(what) failed: \(Self.shortReason(error))"))
         }
     }
 

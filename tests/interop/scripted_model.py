@@ -21,6 +21,8 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from impostor import send_json
+
 CLAUDE_CODE_VERSION = "2.1.332"
 
 
@@ -119,22 +121,12 @@ class ScriptedModel:
                 self.wfile.write(data)
 
             def answer_json(self, value):
-                data = json.dumps(value).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, 200, json.dumps(value).encode())
 
             def refuse(self, problem):
                 with model.lock:
                     model.problems.append(problem)
-                data = json.dumps({"type": "error", "error": {"type": "invalid_request_error", "message": problem}}).encode()
-                self.send_response(400)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, 400, json.dumps({"type": "error", "error": {"type": "invalid_request_error", "message": problem}}).encode())
 
             def log_message(self, *arguments):
                 pass

@@ -1,16 +1,16 @@
 """The real Claude Code CLI (2.1.332, from the pinned claude-agent-sdk wheel), headless, against a
 scripted model on loopback and the real ccc-server with the shipped tool-use action: every tool call
 it makes passes `ccc-client hook` (PreToolUse), and the broker's actions are its MCP tools."""
+import contextlib
 import subprocess
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from broker_api import call, decide, wait_for_pending
 from claude_code import CLAUDE, claude_version, run_claude
-from conftest import BIN, REPOSITORY, make_home, start_broker
+from conftest import BIN, REPOSITORY, free_port, make_home, start_broker
+from impostor import impostor_server
 from scripted_model import CLAUDE_CODE_VERSION, ScriptedModel, text, tool_use
 
 
@@ -127,48 +127,14 @@ def test_an_expiry_reaches_the_model_as_an_expiry_not_as_a_denial(home):
     assert not marker.exists()
 
 
-class Impostor(BaseHTTPRequestHandler):
-    """A server that answers every request 200 "completed", unsigned."""
-
-    def do_GET(self):
-        self.answer()
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("content-length") or 0))
-        self.answer()
-
-    def do_DELETE(self):
-        self.answer()
-
-    def answer(self):
-        data = b'{"id":"x","action":"tool-use","status":"completed","result":{}}'
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *arguments):
-        pass
-
-
 @pytest.mark.parametrize("where", ["nothing listens", "an impostor answers unsigned"])
 def test_without_a_genuine_broker_the_call_does_not_run(home, where):
     marker = home / "project" / "ran.txt"
-    impostor = None
-    if where == "nothing listens":
-        from conftest import free_port
-        url = f"http://127.0.0.1:{free_port()}"
-    else:
-        impostor = ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
-        threading.Thread(target=impostor.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{impostor.server_address[1]}"
-    try:
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(impostor_server()) if where == "an impostor answers unsigned" \
+            else f"http://127.0.0.1:{free_port()}"
         with ScriptedModel([tool_use("Bash", {"command": f"touch {marker}", "description": "touch"}), text("ok")]) as model:
             code, result, stderr = agent(home, model, url)
-    finally:
-        if impostor:
-            impostor.shutdown()
     [(_, content, is_error)] = model.results()
     assert is_error, content
     assert not marker.exists()

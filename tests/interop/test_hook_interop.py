@@ -1,6 +1,5 @@
 """`ccc-client hook` as Claude Code runs it: a recorded PreToolUse payload on stdin, the decision as
 JSON on stdout and exit 0 — or exit 2 with one line on stderr whenever it cannot decide."""
-import http.server
 import json
 import pathlib
 import subprocess
@@ -10,6 +9,7 @@ import pytest
 
 from broker_api import decide, record, wait_for_pending
 from conftest import BIN
+from impostor import impostor_server
 
 PAYLOADS = pathlib.Path(__file__).parent / "payloads"
 
@@ -115,22 +115,8 @@ def test_a_wrong_secret_blocks(agent_broker, tmp_path):
 @pytest.fixture
 def impostor():
     """A server that answers "allow"-looking JSON without a signature."""
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = json.dumps({"id": "x", "action": "tool-use", "status": "completed", "result": {}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with impostor_server() as url:
+        yield url
 
 
 def test_an_unsigned_answer_blocks(agent_broker, impostor):
