@@ -40,11 +40,16 @@ extension QueueViewModel {
 
     /// Connection state, the last message, and a warning while decision keys are held.
     func statusRow(width: Int, now: Date) -> ScreenRow {
-        var status = connection.text
-        if let message { status += "  ·  " + message }
         if let held = decisionsHeldUntil, now < held {
             return ScreenRow([.reverse(TerminalText.fitted(" ⚠ the highlighted request changed — look again; y/n/a wait a second", to: width))])
         }
+        return connectionRow(width: width)
+    }
+
+    /// The connection state and the last message (the history and grants views' status line).
+    func connectionRow(width: Int) -> ScreenRow {
+        var status = connection.text
+        if let message { status += "  ·  " + message }
         return ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))])
     }
 
@@ -91,9 +96,7 @@ extension QueueViewModel {
             }
         }
         rows = Self.padded(rows, width: width, height: height - 2)
-        var status = connection.text
-        if let message { status += "  ·  " + message }
-        rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
+        rows.append(connectionRow(width: width))
         if let prompt, prompt.question == .historyFilter {
             rows.append(Self.promptRow("History of action (empty: all; Enter applies, Esc cancels)> ", prompt.text, width: width))
         } else {

@@ -57,9 +57,7 @@ extension QueueViewModel {
             }
         }
         rows = Self.padded(rows, width: width, height: height - 2)
-        var status = connection.text
-        if let message { status += "  ·  " + message }
-        rows.append(ScreenRow([.bold(TerminalText.fitted(" " + TerminalText.sanitized(status), to: width))]))
+        rows.append(connectionRow(width: width))
         let help = " x revoke the highlighted one  j/k move  r refresh  g/Esc back to the queue  q quit"
         rows.append(ScreenRow([.reverse(TerminalText.fitted(help, to: width))]))
         return rows
