@@ -51,16 +51,8 @@ struct GrantsCommand: AsyncParsableCommand {
             case 400, 404: return 2
             default: return 1
             }
-        } catch let error as ClientError {
-            FileHandle.standardError.write(Data("ccc-client: error: \(error)\n".utf8))
-            switch error {
-            case .usage: return 2
-            case .authentication: return 3
-            case .unreachable: return 4
-            }
         } catch {
-            FileHandle.standardError.write(Data("ccc-client: error: \(error)\n".utf8))
-            return 1
+            return ClientFailure.exit(error)
         }
     }
 }

@@ -44,9 +44,9 @@ struct SendCommand: AsyncParsableCommand {
 
     func send() async -> Int32 {
         let text = json.joined(separator: " ")
-        guard !text.isEmpty else { return fail(2, "no request given; e.g. ccc-client '{\"action\": \"list-actions\"}'") }
+        guard !text.isEmpty else { return ClientFailure.report(2, "no request given; e.g. ccc-client '{\"action\": \"list-actions\"}'") }
         guard let request = try? JSONValue.parse(Array(text.utf8)), case .object = request else {
-            return fail(2, "the arguments are not one JSON object: \(text)")
+            return ClientFailure.report(2, "the arguments are not one JSON object: \(text)")
         }
         do {
             let (response, waited, timedOut) = try await connection.withClient { client in
@@ -82,12 +82,7 @@ struct SendCommand: AsyncParsableCommand {
             if timedOut { return 7 }
             return waited ? Self.exitCode(forWaited: response) : Self.exitCode(for: response)
         } catch {
-            guard let error = error as? ClientError else { return fail(1, "\(error)") }
-            switch error {
-            case .usage(let message): return fail(2, message)
-            case .authentication(let message): return fail(3, message)
-            case .unreachable(let message): return fail(4, message)
-            }
+            return ClientFailure.exit(error)
         }
     }
 
@@ -115,8 +110,4 @@ struct SendCommand: AsyncParsableCommand {
         }
     }
 
-    private func fail(_ code: Int32, _ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("ccc-client: error: \(message)\n".utf8))
-        return code
-    }
 }

@@ -60,7 +60,7 @@ struct KeygenCommand: ParsableCommand {
         }
         let chosen = [create, filter, add, remove, rotate, grant, revoke].compactMap { $0 }
         guard chosen.count == 1 else {
-            throw ValidationError("choose exactly one of --create, --filter, --add, --remove, --rotate, --grant, --revoke")
+            throw ValidationError("choose exactly one of " + Self.choices.joined(separator: ", "))
         }
         if filter != nil, output == nil { throw ValidationError("--filter needs --output FILE") }
     }
