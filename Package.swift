@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "ConduitCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,6 +15,10 @@
 #             wrk: issue 16's measurement — wrk on /healthz, then wrk replaying requests signed
 #             ahead (bench/signed.lua, PRESIGNED of them, default 20,000 per second of run), with
 #             the ratio of the two.
+#             targets: every target of issue 16 in one run (wrk ratio and p99; approve → waiting
+#             client p99; the first /v1/queue page with PENDING pending and the server's RSS;
+#             ccc-client hook p50 against curl's; audit verify over AUDIT_ROWS), each with pass or
+#             falls short.
 #   (bench/handler_teardown.py measures handlers killed with the broker; see its header.)
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
@@ -66,6 +70,54 @@ bench() {
     --connections "$connections" --duration "$seconds" --decisions "${DECISIONS:-200}" --pending "${PENDING:-10000}" "$@"
 }
 
+# wrk on /healthz, then wrk replaying requests signed ahead (each with its own nonce;
+# bench/signed.lua), same server, same run; prints both and the ratio (issue 16's measurement).
+wrk_figures() {
+  threads=${THREADS:-2}
+  echo "ccc-server (release) at $url; $(nproc) cores; wrk -t$threads -c$connections -d${seconds}s (--max-age 600: the requests are signed ahead)"
+  "$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --user agent --action noop --workload presign \
+    --count "${PRESIGNED:-$((seconds * 20000))}" --output "$work/presigned.txt"
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$url/healthz" > "$work/healthz.txt"
+  CONDUIT_PRESIGNED="$work/presigned.txt" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency \
+    -s bench/signed.lua "$url" -- "$threads" > "$work/signed.txt"
+  for name in healthz signed; do
+    awk -v name="$name" '/Requests\/sec/ { rps = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Non-2xx/ { bad = $5 }
+      END { printf "%-8s %10.0f req/s   p50 %-9s p99 %-9s non-2xx %s\n", name, rps, p50, p99, bad + 0 }' "$work/$name.txt"
+  done
+  awk '/Requests\/sec/ { r[++n] = $2 } END { printf "ratio signed / healthz: %.2f (target >= 0.5)\n", r[2] / r[1] }' \
+    "$work/healthz.txt" "$work/signed.txt"
+}
+
+# Wall time of a command reading INPUT, HOOK_RUNS times: prints "p50 p90 p99 max" in ms.
+wall_times() {
+  local input=$1 times=() start
+  shift
+  for _ in $(seq 1 "${HOOK_RUNS:-200}"); do
+    start=$(date +%s%N)
+    "$@" < "$input" > /dev/null
+    times+=($(( ($(date +%s%N) - start) / 1000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END {
+    printf "%.1f %.1f %.1f %.1f\n", t[int(NR*0.5)]/1000, t[int(NR*0.9)]/1000, t[int(NR*0.99)]/1000, t[NR]/1000 }'
+}
+
+# `ccc-client hook` for an auto-accepted Read, a new process per call as Claude Code runs it,
+# against `curl -s /healthz` timed the same way in the same run.
+hook_and_curl() {
+  echo "ccc-server (release) at $url; ccc-client hook and curl, ${HOOK_RUNS:-200} runs each"
+  read -r hook50 hook90 hook99 hookmax < <(wall_times tests/interop/payloads/read.json \
+    "$bin/ccc-client" hook --secrets "$work/secrets.json" --user agent --server "$url")
+  read -r curl50 curl90 curl99 curlmax < <(wall_times /dev/null curl -s "$url/healthz")
+  printf 'hook (Read)   p50 %s ms  p90 %s ms  p99 %s ms  max %s ms\n' "$hook50" "$hook90" "$hook99" "$hookmax"
+  printf 'curl /healthz p50 %s ms  p90 %s ms  p99 %s ms  max %s ms\n' "$curl50" "$curl90" "$curl99" "$curlmax"
+  awk -v h="$hook50" -v c="$curl50" 'BEGIN { printf "target 4  ccc-client hook p50 / curl p50: %.2f (%s / %s ms; bound <= 2) — %s\n", h / c, h, c, h / c <= 2 ? "pass" : "falls short" }'
+}
+
+audit_verify() {
+  "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"
+  /usr/bin/time -f "ccc-server audit verify: %e s, %M KB max resident" "$bin/ccc-server" audit verify --db "$work/audit.sqlite"
+}
+
 case "$workload" in
   audit)
     start_server
@@ -101,27 +153,37 @@ case "$workload" in
     echo "(every subscriber should have the same count and one last id: none missed an event)"
     ;;
   wrk)
-    # Issue 16's measurement: wrk on /healthz, then wrk replaying requests signed ahead (each with
-    # its own nonce; bench/signed.lua), same server, same run; the ratio is the target's figure.
     command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
-    threads=${THREADS:-2}
     start_server --max-age 600
-    echo "ccc-server (release) at $url; $(nproc) cores; wrk -t$threads -c$connections -d${seconds}s (--max-age 600: the requests are signed ahead)"
-    "$bin/conduit-bench" --server "$url" --secrets "$work/secrets.json" --user agent --action noop --workload presign \
-      --count "${PRESIGNED:-$((seconds * 20000))}" --output "$work/presigned.txt"
-    wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$url/healthz" > "$work/healthz.txt"
-    CONDUIT_PRESIGNED="$work/presigned.txt" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency \
-      -s bench/signed.lua "$url" -- "$threads" > "$work/signed.txt"
-    for name in healthz signed; do
-      awk -v name="$name" '/Requests\/sec/ { rps = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Non-2xx/ { bad = $5 }
-        END { printf "%-8s %10.0f req/s   p50 %-9s p99 %-9s non-2xx %s\n", name, rps, p50, p99, bad + 0 }' "$work/$name.txt"
-    done
-    awk '/Requests\/sec/ { r[++n] = $2 } END { printf "ratio signed / healthz: %.2f (target >= 0.5)\n", r[2] / r[1] }' \
-      "$work/healthz.txt" "$work/signed.txt"
+    wrk_figures
+    ;;
+  targets)
+    # Issue 16's five targets in one run, each with pass / falls short.
+    command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+    start_server --max-age 600
+    wrk_figures
+    awk -v c="$connections" '/Requests\/sec/ { r[++n] = $2 } / 99%/ { p[n] = $2 }
+      END { ratio = r[2] / r[1]; p99 = p[2]; ms = (p99 ~ /us$/) ? p99 / 1000 : (p99 ~ /ms$/) ? p99 + 0 : p99 * 1000
+            printf "target 1  signed auto-accept / healthz throughput: %.2f (bound >= 0.5) — %s\n", ratio, ratio >= 0.5 ? "pass" : "falls short"
+            printf "target 1  signed auto-accept p99 at %d connections: %.2f ms (bound < 5 ms) — %s\n", c, ms, ms < 5 ? "pass" : "falls short" }' \
+      "$work/healthz.txt" "$work/signed.txt" | tee "$work/targets.txt"
+    start_server
+    bench --workload queue | tee -a "$work/queue.txt"
+    grep '^target' "$work/queue.txt" >> "$work/targets.txt"
+    rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$server/status")
+    printf 'target 3  server RSS with %s pending: %d MiB (bound < 150 MiB) — %s\n' "${PENDING:-10000}" "$rss" \
+      "$([ "$rss" -lt 150 ] && echo pass || echo 'falls short')" | tee -a "$work/targets.txt"
+    start_server
+    hook_and_curl | tee -a "$work/hook.txt"
+    grep '^target' "$work/hook.txt" >> "$work/targets.txt"
+    audit_verify | tee "$work/verify.txt"
+    awk '/audit verify:/ { s = $4 } END { printf "target 5  ccc-server audit verify, %s rows: %.2f s (bound <= 2.5 s) — %s\n", ENVIRON["AUDIT_ROWS"] ? ENVIRON["AUDIT_ROWS"] : 100000, s, s <= 2.5 ? "pass" : "falls short" }' \
+      "$work/verify.txt" >> "$work/targets.txt"
+    echo "── issue 16 targets ──"
+    cat "$work/targets.txt"
     ;;
   audit-verify)
-    "$bin/conduit-bench" --workload audit-verify --db "$work/audit.sqlite" --audit-rows "${AUDIT_ROWS:-100000}"
-    /usr/bin/time -f "ccc-server audit verify: %e s, %M KB max resident" "$bin/ccc-server" audit verify --db "$work/audit.sqlite"
+    audit_verify
     ;;
   hook)
     start_server

@@ -50,9 +50,13 @@ extension ConduitHTTPClient {
         try await send(method: "DELETE", target: "/v1/grants/\(Self.escape(id))")
     }
 
-    /// The pending requests this user may decide (`GET /v1/queue`).
-    public func queue() async throws(ClientError) -> ConduitResponse {
-        try await send(method: "GET", target: "/v1/queue")
+    /// One page of the pending requests this user may decide (`GET /v1/queue`): at most `limit`
+    /// (the server's default page without it), after the previous page's `next_cursor`.
+    public func queue(limit: Int? = nil, cursor: String? = nil) async throws(ClientError) -> ConduitResponse {
+        var query: [String] = []
+        if let limit { query.append("limit=\(limit)") }
+        if let cursor { query.append("cursor=" + Self.escape(cursor)) }
+        return try await send(method: "GET", target: "/v1/queue" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
     }
 
     /// Recent audit entries this user may see (`GET /v1/audit`), newest first, only of `action` if given.

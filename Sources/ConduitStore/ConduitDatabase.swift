@@ -8,6 +8,10 @@ public struct ConduitDatabase: Sendable {
     /// The file, or `:memory:`.
     public let path: String
 
+    /// When SQLite checkpoints by itself, inside a commit: only should ``Checkpointer`` (which runs
+    /// every ``GroupCommitWriter/checkpointEvery`` commits, beside the writer) fall behind.
+    static let autocheckpointPages = 10_000
+
     /// Opens (creating if needed) the database at `path`, or an in-memory one for `:memory:`, and
     /// migrates it. Parent directories are created with mode 0700.
     public static func open(path: String) throws -> ConduitDatabase {
@@ -15,6 +19,7 @@ public struct ConduitDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(autocheckpointPages)")
         }
         let writer: any DatabaseWriter
         if path == ":memory:" {

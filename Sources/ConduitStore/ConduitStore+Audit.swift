@@ -40,32 +40,72 @@ extension ConduitStore {
     }
 
     /// Walks the whole chain; returns how many rows verified, or throws the first break.
+    ///
+    /// Rows are read in order, in chunks; within a chunk each row's own hash is recomputed on every
+    /// core (a row's hash needs only its content and the previous hash it stores), then the links
+    /// are followed in order. The first break reported is the first in id order, as before.
     public func verifyAudit() async throws -> Int {
         try await database.writer.read { db in
             var previous = AuditChain.genesis
             var count = 0
+            var chunk: [(entry: AuditEntry, detail: String)] = []
+            chunk.reserveCapacity(Self.verifyChunk)
+            func verify() throws {
+                let intact = Self.hashesMatch(chunk)
+                for (index, (entry, _)) in chunk.enumerated() {
+                    guard entry.previousHash == previous else {
+                        throw AuditChainBreak(id: entry.id, reason: "it does not follow the previous row (a row was removed, inserted or reordered)")
+                    }
+                    guard intact[index] else {
+                        throw AuditChainBreak(id: entry.id, reason: "its content does not match its hash (it was edited)")
+                    }
+                    previous = entry.hash
+                    count += 1
+                }
+                chunk.removeAll(keepingCapacity: true)
+            }
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
             while let row = try rows.next() {
-                let entry = Self.entry(row)
-                guard entry.previousHash == previous else {
-                    throw AuditChainBreak(id: entry.id, reason: "it does not follow the previous row (a row was removed, inserted or reordered)")
-                }
-                guard AuditChain.hash(previous: previous, content: entry.content) == entry.hash else {
-                    throw AuditChainBreak(id: entry.id, reason: "its content does not match its hash (it was edited)")
-                }
-                previous = entry.hash
-                count += 1
+                chunk.append((Self.entry(row, detail: .null), row["detail"]))
+                if chunk.count == Self.verifyChunk { try verify() }
             }
+            try verify()
             return count
         }
     }
 
-    static func entry(_ row: Row) -> AuditEntry {
-        let detailText: String = row["detail"]
-        return AuditEntry(
+    /// Rows per chunk of ``verifyAudit()``.
+    static let verifyChunk = 8192
+
+    /// Whether each row's stored hash is the hash of its content after the previous hash it stores,
+    /// computed on every core.
+    static func hashesMatch(_ rows: [(entry: AuditEntry, detail: String)]) -> [Bool] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        // Each worker writes only its own share of the indices.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: rows.count)
+        defer { results.deallocate() }
+        results.initialize(repeating: false)
+        let share = (rows.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker * share, to: min(rows.count, (worker + 1) * share), by: 1) {
+                var entry = rows[index].entry
+                entry.detail = Self.detail(rows[index].detail)
+                results[index] = AuditChain.hash(previous: entry.previousHash, content: entry.content) == entry.hash
+            }
+        }
+        return Array(results)
+    }
+
+    static func entry(_ row: Row) -> AuditEntry { entry(row, detail: detail(row["detail"])) }
+
+    /// The stored `detail` text as JSON (text that does not parse stays a string, and so fails its hash).
+    static func detail(_ text: String) -> JSONValue { (try? JSONValue.parse(Array(text.utf8))) ?? .string(text) }
+
+    static func entry(_ row: Row, detail: JSONValue) -> AuditEntry {
+        AuditEntry(
             id: row["id"], timeMilliseconds: row["timeMilliseconds"], event: row["event"], user: row["user"],
             actor: row["actor"], action: row["action"], requestID: row["requestID"], outcome: row["outcome"],
-            detail: (try? JSONValue.parse(Array(detailText.utf8))) ?? .string(detailText),
+            detail: detail,
             previousHash: row["previousHash"], hash: row["hash"])
     }
 }

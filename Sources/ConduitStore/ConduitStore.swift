@@ -24,8 +24,12 @@ public final class ConduitStore: Sendable {
         self.clock = clock
         self.events = hub
         self.writer = GroupCommitWriter(
-            writer: database.writer, walWatch: WriteAheadLogWatch(database: database.path), publish: { hub.publish($0) })
+            writer: database.writer, walWatch: WriteAheadLogWatch(database: database.path),
+            checkpointer: database.path == ":memory:" ? nil : try? Checkpointer(path: database.path),
+            publish: { hub.publish($0) })
     }
+
+    deinit { writer.stop() }
 
     /// A fresh in-memory store (tests, benchmarks).
     public static func inMemory(clock: any BrokerClock = SystemClock()) throws -> ConduitStore {
@@ -77,15 +81,33 @@ public final class ConduitStore: Sendable {
 
     /// Pending requests of `submitters`, oldest first.
     public func pending(submittedBy submitters: Set<String>) async throws -> [ActionRecord] {
-        guard !submitters.isEmpty else { return [] }
+        try await pendingPage(submittedBy: submitters, limit: Int.max).records
+    }
+
+    /// One page of the pending requests of `submitters` that have not expired by `now`, oldest first
+    /// (by creation, then id), starting after the record `cursor` (the last id of the page before),
+    /// with how many there are in all.
+    /// - Throws: ``PendingPage/UnknownCursor`` when `cursor` names no request.
+    public func pendingPage(submittedBy submitters: Set<String>, after cursor: String? = nil, limit: Int, now: Date? = nil)
+        async throws -> PendingPage
+    {
+        guard !submitters.isEmpty else { return PendingPage(records: [], total: 0, nextCursor: nil) }
+        let now = (now ?? clock.now()).timeIntervalSince1970
         let names = Array(submitters)
         return try await database.writer.read { db in
-            try ActionRecordRow
-                .filter(Column("status") == ActionStatus.pending.rawValue)
-                .filter(names.contains(Column("submitter")))
-                .order(Column("created"), Column("id"))
-                .fetchAll(db)
-                .map(\.record)
+            let due = Column("status") == ActionStatus.pending.rawValue && names.contains(Column("submitter"))
+                && (Column("expires") == nil || Column("expires") > now)
+            var page = ActionRecordRow.filter(due)
+            if let cursor {
+                guard let created = try Double.fetchOne(db, sql: "SELECT created FROM action_record WHERE id = ?", arguments: [cursor])
+                else { throw PendingPage.UnknownCursor(cursor: cursor) }
+                page = page.filter(Column("created") > created || (Column("created") == created && Column("id") > cursor))
+            }
+            let rows = try page.order(Column("created"), Column("id")).limit(limit == .max ? -1 : limit + 1).fetchAll(db)
+            let records = rows.prefix(limit).map(\.record)
+            return PendingPage(
+                records: records, total: try ActionRecordRow.filter(due).fetchCount(db),
+                nextCursor: rows.count > limit ? records.last?.id : nil)
         }
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 /// Publishing runs on the store's writer after each commit, so it does the least it can: each event
 /// is wrapped once in a ``PublishedEvent`` (whose wire form is encoded at most once, for all
 /// subscribers); a record's waiters are found by its id and told at once; listeners to every event
-/// are called from a ``FanOutThread`` of the hub's own, at a lower priority, so five hundred of
+/// are called from a ``SerialThread`` of the hub's own, so five hundred of
 /// them hold up neither the next commit nor requests. A listener only hands the event on (it must
 /// not block).
 public final class EventHub: Sendable {
@@ -38,7 +38,7 @@ public final class EventHub: Sendable {
     }
 
     private let listeners = Listeners()
-    private let fanOut = FanOutThread(name: "conduit-fan-out")
+    private let fanOut = SerialThread(name: "conduit-fan-out")
 
     public init() {}
 

@@ -11,7 +11,9 @@ import Synchronization
 public final class QueueApp: Sendable {
     /// What background tasks tell the loop.
     enum Update: Sendable {
-        case items([QueueItem])
+        /// A refresh's first page; `morePages`: `.page`s follow.
+        case items([QueueItem], morePages: Bool)
+        case page([QueueItem], morePages: Bool)
         case event(kind: String, record: JSONValue)
         case connection(ConnectionState)
         case message(String)
@@ -58,7 +60,8 @@ public final class QueueApp: Sendable {
             var ring = false
             for update in updates {
                 switch update {
-                case .items(let items): model.replaceItems(items)
+                case .items(let items, let more): model.replaceItems(items, morePages: more)
+                case .page(let items, let more): model.appendPage(items, morePages: more)
                 case .event(let kind, let record): ring = model.apply(kind: kind, record: record) || ring
                 case .connection(let state): model.connection = state
                 case .message(let text): model.message = text
@@ -139,18 +142,31 @@ public final class QueueApp: Sendable {
         }
     }
 
-    /// Reads `/v1/queue` and replaces the list.
+    /// Requests per page of `/v1/queue`: the first page is what the screen shows first.
+    static let queuePage = 500
+
+    /// Reads `/v1/queue`, page by page, and replaces the list: the first page at once, the others
+    /// as they come (the screen says it is reading more until the last).
     func refresh(quiet: Bool = false) async {
+        var first = true
         do {
-            let response = try await client.queue()
-            guard response.status == 200, let pending = response.json?["pending"]?.arrayValue else {
-                post(.message("refresh failed: \(response.errorMessage ?? "status \(response.status)")"))
-                return
-            }
-            post(.items(pending.compactMap(QueueItem.init(record:))))
-            if let approves = response.json?["approves"]?.arrayValue { post(.approves(approves.compactMap(\.stringValue))) }
+            var cursor: String?
+            repeat {
+                let response = try await client.queue(limit: Self.queuePage, cursor: cursor)
+                guard response.status == 200, let pending = response.json?["pending"]?.arrayValue else {
+                    post(.message("refresh failed: \(response.errorMessage ?? "status \(response.status)")"))
+                    if !first { post(.page([], morePages: false)) }
+                    return
+                }
+                cursor = response.json?["next_cursor"]?.stringValue
+                let items = pending.compactMap(QueueItem.init(record:))
+                post(first ? .items(items, morePages: cursor != nil) : .page(items, morePages: cursor != nil))
+                if first, let approves = response.json?["approves"]?.arrayValue { post(.approves(approves.compactMap(\.stringValue))) }
+                first = false
+            } while cursor != nil && !Task.isCancelled
             if !quiet { post(.message("refreshed")) }
         } catch {
+            if !first { post(.page([], morePages: false)) }
             post(.message("refresh failed: \(Self.shortReason(error))"))
         }
     }

@@ -19,7 +19,7 @@ extension QueueViewModel {
             return renderRequest(item, offset: offset, width: width, height: height, now: now)
         }
         var rows: [ScreenRow] = []
-        let count = items.count == 1 ? "1 pending" : "\(items.count) pending"
+        let count = (items.count == 1 ? "1 pending" : "\(items.count) pending") + (pagesPending ? ", reading more" : "")
         let title = " Conduit queue — \(user) @ \(server)"
         let titleWidth = max(0, width - TerminalText.width(of: count) - 1)
         rows.append(ScreenRow([.reverse(TerminalText.fitted(TerminalText.sanitized(title), to: titleWidth) + count + " ")]))

@@ -37,6 +37,10 @@ public struct QueueViewModel: Sendable {
 
     /// Pending requests, oldest first.
     public private(set) var items: [QueueItem] = []
+    /// Whether a refresh is still reading pages of `/v1/queue` (the count shown is not all yet).
+    public private(set) var pagesPending = false
+    /// Requests that left the queue while pages were read.
+    private var removedWhilePaging: Set<String> = []
     /// Index into ``items`` of the highlighted request.
     public private(set) var selected = 0
     public internal(set) var prompt: Prompt?
@@ -62,8 +66,24 @@ public struct QueueViewModel: Sendable {
 
     // MARK: Changes from the broker
 
-    /// Replaces the list (a refresh), keeping the highlighted request if it is still there.
-    public mutating func replaceItems(_ newItems: [QueueItem], now: Date = Date()) {
+    /// Replaces the list (a refresh, or its first page when `morePages`), keeping the highlighted
+    /// request if it is still there.
+    public mutating func replaceItems(_ newItems: [QueueItem], morePages: Bool = false, now: Date = Date()) {
+        pagesPending = morePages
+        removedWhilePaging = []
+        setItems(newItems, now: now)
+    }
+
+    /// Adds the next page of a refresh: requests not listed yet, and not decided since the refresh
+    /// began (a page read before their event arrived would bring them back).
+    public mutating func appendPage(_ page: [QueueItem], morePages: Bool, now: Date = Date()) {
+        let known = Set(items.map(\.id)).union(removedWhilePaging)
+        setItems(items + page.filter { !known.contains($0.id) }, now: now)
+        pagesPending = morePages
+        if !morePages { removedWhilePaging = [] }
+    }
+
+    private mutating func setItems(_ newItems: [QueueItem], now: Date) {
         let current = selectedItem?.id
         items = newItems.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         selected = current.flatMap { id in items.firstIndex { $0.id == id } } ?? min(selected, max(items.count - 1, 0))
@@ -89,7 +109,7 @@ public struct QueueViewModel: Sendable {
         let status = record["status"]?.stringValue.flatMap(ActionStatus.init(rawValue:))
         if BrokerEvent.Kind(rawValue: kind) == .queued, status == .pending, let item = QueueItem(record: record) {
             guard !items.contains(where: { $0.id == id }) else { return false }
-            replaceItems(items + [item], now: now)
+            setItems(items + [item], now: now)
             return true
         }
         remove(id: id, now: now)
@@ -99,6 +119,7 @@ public struct QueueViewModel: Sendable {
     /// Drops request `id` (decided, expired, canceled). An open prompt about it stays open and
     /// says it is gone; if it was highlighted, decision keys wait ``holdAfterChange``.
     public mutating func remove(id: String, now: Date = Date()) {
+        if pagesPending { removedWhilePaging.insert(id) }
         guard let index = items.firstIndex(where: { $0.id == id }) else { return }
         let current = selectedItem?.id
         items.remove(at: index)

@@ -22,6 +22,7 @@ struct ClientCommand: AsyncParsableCommand {
     static func main() async {
         let command: any ParsableCommand
         do {
+            if let hook = try parseHookDirectly() { Foundation.exit(await hook.decide()) }
             command = try parseAsRoot()
         } catch {
             if exitCode(for: error) == .success {
@@ -46,6 +47,24 @@ struct ClientCommand: AsyncParsableCommand {
             } catch {
                 exit(withError: error)
             }
+        }
+    }
+
+    /// `ccc-client hook …` without help: only the hook's own options are parsed. Claude Code starts
+    /// a new process for every tool call, and building the whole command tree (every subcommand's
+    /// options, by reflection) was a sixth of the hook's start-up (docs/DESIGN.md "Benchmark").
+    /// Errors read as the full parse's would: `HookCommand` has its own messages.
+    static func parseHookDirectly() throws -> HookCommand? {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == "hook", !arguments.contains(where: { ["-h", "--help", "help"].contains($0) }) else {
+            return nil
+        }
+        do {
+            return try HookCommand.parse(Array(arguments.dropFirst()))
+        } catch {
+            // The full parse says it with the command's whole name (and exits 2 as usual).
+            _ = try parseAsRoot()
+            throw error
         }
     }
 }

@@ -52,6 +52,7 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         if micro { return try Micro.run() }
         if workload == "audit-verify" { return try await AuditBench.run(databasePath: db, rows: auditRows) }
+        if workload == "store" { return try await StoreBench.run(databasePath: db, workers: connections, seconds: duration) }
         let credentials = try ClientCredentials.load(secretsPath: secrets, user: user)
         if workload == "presign" {
             return try Presign.run(server: server, credentials: credentials, action: action, count: count, output: output)

@@ -58,12 +58,17 @@ public struct ActionBroker: Sendable {
         return record
     }
 
-    /// Pending requests `user` may decide, oldest first. Never their own.
-    public func queue(for user: String) async throws -> [ActionRecord] {
+    /// Pending requests `user` may decide, oldest first, one page of at most `limit` after the
+    /// request `cursor`. Never their own.
+    /// - Throws: ``DecisionError/invalid(_:)`` for a cursor that names no request.
+    public func queue(for user: String, after cursor: String? = nil, limit: Int = .max) async throws -> PendingPage {
         let secrets = state.snapshot.secrets
         let submitters = Set(secrets.userNames.filter { secrets.canApprove(user, submitter: $0) })
-        let now = clock.now()
-        return try await store.pending(submittedBy: submitters).filter { ($0.expires ?? .distantFuture) > now }
+        do {
+            return try await store.pendingPage(submittedBy: submitters, after: cursor, limit: limit, now: clock.now())
+        } catch is PendingPage.UnknownCursor {
+            throw DecisionError.invalid("\"cursor\" must be the next_cursor of a previous page")
+        }
     }
 
     /// Waits up to `seconds` for record `id` to become final, then returns it as it stands.

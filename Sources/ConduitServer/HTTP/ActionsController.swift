@@ -145,15 +145,37 @@ public struct ActionsController: Sendable {
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
     }
 
-    /// The pending requests the caller may decide, oldest first, and whose requests those may be:
-    /// `{"pending": [record…], "approves": [user…]}` (an empty `approves` means the caller may decide
-    /// nobody's, so its queue stays empty).
+    /// The longest page of `GET /v1/queue`, and the page given without `limit`.
+    static let longestQueuePage = 1000
+    static let defaultQueuePage = 500
+
+    /// `?limit=&cursor=` → one page of the pending requests the caller may decide, oldest first, and
+    /// whose requests those may be: `{"pending": [record…], "total": N, "next_cursor": ID|null,
+    /// "approves": [user…]}` (`total` counts every page; an empty `approves` means the caller may
+    /// decide nobody's, so its queue stays empty).
     @Sendable func queue(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let records = try await broker.queue(for: identity.user)
+        var limit = Self.defaultQueuePage
+        var cursor: String?
+        for (name, value) in request.uri.queryParameters {
+            switch String(name) {
+            case "limit":
+                guard let value = Int(String(value)), (1...Self.longestQueuePage).contains(value) else {
+                    throw DecisionError.invalid("\"limit\" must be a whole number from 1 to \(Self.longestQueuePage)")
+                }
+                limit = value
+            case "cursor": cursor = String(value)
+            default: throw DecisionError.invalid("unknown query parameter \"\(name)\" (expected cursor, limit)")
+            }
+        }
+        let page = try await broker.queue(for: identity.user, after: cursor, limit: limit)
         let approves = broker.submittersDecidable(by: identity.user).map(JSONValue.string)
         return try JSONResponse.make(
-            .ok, ["pending": .array(records.map(\.json)), "approves": .array(approves)], signer: context.responseSigner)
+            .ok,
+            [
+                "pending": .array(page.records.map(\.json)), "total": .integer(Int64(page.total)),
+                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null, "approves": .array(approves),
+            ], signer: context.responseSigner)
     }
 }
 
