@@ -15,6 +15,8 @@
 #             wrk: issue 16's measurement — wrk on /healthz, then wrk replaying requests signed
 #             ahead (bench/signed.lua, PRESIGNED of them, default 20,000 per second of run), with
 #             the ratio of the two.
+#             store: the durable store alone, in process (1, CONNECTIONS and 64 tasks saving
+#             decision-only records): saves/s and CPU per save.
 #             targets: every target of issue 16 in one run (wrk ratio and p99; approve → waiting
 #             client p99; the first /v1/queue page with PENDING pending and the server's RSS;
 #             ccc-client hook p50 against curl's; audit verify over AUDIT_ROWS), each with pass or
@@ -186,6 +188,12 @@ case "$workload" in
     ;;
   audit-verify)
     audit_verify
+    ;;
+  store)
+    # The durable store alone, in process: CONNECTIONS tasks saving decision-only records.
+    for workers in 1 "$connections" 64; do
+      "$bin/conduit-bench" --workload store --db "$work/store.sqlite" --connections "$workers" --duration "$seconds"
+    done
     ;;
   hook)
     start_server
