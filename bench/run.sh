@@ -155,13 +155,13 @@ case "$workload" in
     echo "(every subscriber should have the same count and one last id: none missed an event)"
     ;;
   wrk)
-    command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+    scripts/bootstrap.sh --bench
     start_server --max-age 600
     wrk_figures
     ;;
   targets)
     # Issue 16's five targets in one run, each with pass / falls short.
-    command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+    scripts/bootstrap.sh --bench
     start_server --max-age 600
     wrk_figures
     awk -v c="$connections" 'FNR == 1 { f++ } /Requests\/sec/ { r[f] = $2 } / 99%/ { p[f] = $2 }

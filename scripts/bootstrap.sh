@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Installs what Conduit's demo and tests need on a fresh Debian machine with the Swift toolchain:
 # Debian packages (only those missing) and the Python test peers in a local venv (.venv).
-# Usage: scripts/bootstrap.sh [--no-venv]
+# Usage: scripts/bootstrap.sh [--no-venv | --bench]   (--bench: only what bench/run.sh needs: wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--bench" ]; then
+  if ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    echo "bootstrap: installing wrk" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
+  fi
+  exit 0
+fi
 
 # Debian packages: SQLite and ncursesw headers (the build links both), tmux (drives ccc-queue in the
 # tests), faketime (steps the broker's wall clock in a test), Python (for the independent test
