@@ -199,16 +199,9 @@ case "$workload" in
     start_server
     echo "ccc-server (release) at $url; $(nproc) cores; ccc-client hook, ${HOOK_RUNS:-200} runs per payload"
     for payload in read bash-rm-rf; do
-      times=()
-      for _ in $(seq 1 "${HOOK_RUNS:-200}"); do
-        start=$(date +%s%N)
-        "$bin/ccc-client" hook --secrets "$work/secrets.json" --user agent --server "$url" \
-          < "tests/interop/payloads/$payload.json" > /dev/null
-        times+=($(( ($(date +%s%N) - start) / 1000 )))
-      done
-      printf '%s\n' "${times[@]}" | sort -n | awk -v name="$payload" '
-        { t[NR] = $1 } END { printf "%-11s p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n", name,
-          t[int(NR*0.5)]/1000, t[int(NR*0.9)]/1000, t[int(NR*0.99)]/1000, t[NR]/1000 }'
+      read -r p50 p90 p99 max < <(wall_times "tests/interop/payloads/$payload.json" \
+        "$bin/ccc-client" hook --secrets "$work/secrets.json" --user agent --server "$url")
+      printf '%-11s p50 %s ms  p90 %s ms  p99 %s ms  max %s ms\n' "$payload" "$p50" "$p90" "$p99" "$max"
     done
     ;;
   *)

@@ -14,11 +14,15 @@ final class Checkpointer: Sendable {
     private let pending = Atomic(false)
     private let logger = Logger(label: "conduit.store")
 
-    /// A connection of its own to the database file at `path` (which must be in WAL mode).
-    init(path: String) throws {
+    /// A connection of its own to the database file `database` (in WAL mode). Nil for `:memory:`
+    /// (no file to checkpoint), or when the connection cannot be opened: SQLite's own checkpoint
+    /// then does the work, inside commits, as before.
+    init?(database: String) {
+        guard database != ":memory:" else { return nil }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+        guard let connection = try? DatabaseQueue(path: database, configuration: configuration) else { return nil }
+        self.connection = connection
     }
 
     /// Asks for a checkpoint soon; returns at once.

@@ -25,8 +25,7 @@ public final class ConduitStore: Sendable {
         self.events = hub
         self.writer = GroupCommitWriter(
             writer: database.writer, walWatch: WriteAheadLogWatch(database: database.path),
-            checkpointer: database.path == ":memory:" ? nil : try? Checkpointer(path: database.path),
-            publish: { hub.publish($0) })
+            checkpointer: Checkpointer(database: database.path), publish: { hub.publish($0) })
     }
 
     deinit { writer.stop() }
@@ -79,18 +78,14 @@ public final class ConduitStore: Sendable {
         try await database.writer.read { db in try ActionRecordRow.fetchOne(db, key: id)?.record }
     }
 
-    /// Pending requests of `submitters`, oldest first.
-    public func pending(submittedBy submitters: Set<String>) async throws -> [ActionRecord] {
-        try await pendingPage(submittedBy: submitters, limit: Int.max).records
-    }
-
     /// One page of the pending requests of `submitters` that have not expired by `now`, oldest first
     /// (by creation, then id), starting after the record `cursor` (the last id of the page before),
-    /// with how many there are in all.
+    /// with how many there are in all. `limit` is at least 1 and below `Int.max`.
     /// - Throws: ``PendingPage/UnknownCursor`` when `cursor` names no request.
     public func pendingPage(submittedBy submitters: Set<String>, after cursor: String? = nil, limit: Int, now: Date? = nil)
         async throws -> PendingPage
     {
+        precondition(limit >= 1 && limit < Int.max, "a page holds at least one request")
         guard !submitters.isEmpty else { return PendingPage(records: [], total: 0, nextCursor: nil) }
         let now = (now ?? clock.now()).timeIntervalSince1970
         let names = Array(submitters)
@@ -103,7 +98,7 @@ public final class ConduitStore: Sendable {
                 else { throw PendingPage.UnknownCursor(cursor: cursor) }
                 page = page.filter(Column("created") > created || (Column("created") == created && Column("id") > cursor))
             }
-            let rows = try page.order(Column("created"), Column("id")).limit(limit == .max ? -1 : limit + 1).fetchAll(db)
+            let rows = try page.order(Column("created"), Column("id")).limit(limit + 1).fetchAll(db)
             let records = rows.prefix(limit).map(\.record)
             return PendingPage(
                 records: records, total: try ActionRecordRow.filter(due).fetchCount(db),

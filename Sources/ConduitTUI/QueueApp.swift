@@ -149,24 +149,27 @@ public final class QueueApp: Sendable {
     /// as they come (the screen says it is reading more until the last).
     func refresh(quiet: Bool = false) async {
         var first = true
+        var morePages = false
+        // However the reading ends (an error, a refusal, cancellation), the screen stops saying
+        // that more pages are coming.
+        defer { if morePages { post(.page([], morePages: false)) } }
         do {
             var cursor: String?
             repeat {
                 let response = try await client.queue(limit: Self.queuePage, cursor: cursor)
                 guard response.status == 200, let pending = response.json?["pending"]?.arrayValue else {
                     post(.message("refresh failed: \(response.errorMessage ?? "status \(response.status)")"))
-                    if !first { post(.page([], morePages: false)) }
                     return
                 }
                 cursor = response.json?["next_cursor"]?.stringValue
+                morePages = cursor != nil
                 let items = pending.compactMap(QueueItem.init(record:))
-                post(first ? .items(items, morePages: cursor != nil) : .page(items, morePages: cursor != nil))
+                post(first ? .items(items, morePages: morePages) : .page(items, morePages: morePages))
                 if first, let approves = response.json?["approves"]?.arrayValue { post(.approves(approves.compactMap(\.stringValue))) }
                 first = false
             } while cursor != nil && !Task.isCancelled
             if !quiet { post(.message("refreshed")) }
         } catch {
-            if !first { post(.page([], morePages: false)) }
             post(.message("refresh failed: \(Self.shortReason(error))"))
         }
     }

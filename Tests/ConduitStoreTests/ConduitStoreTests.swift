@@ -88,7 +88,7 @@ struct ConduitStoreTests {
         #expect(try await reopened.failInterruptedRequests() == 1)
         #expect(try await reopened.record(id: "working")?.status == .failed)
         #expect(try await reopened.record(id: "working")?.reason?.contains("interrupted") == true)
-        #expect(try await reopened.pending(submittedBy: ["agent"]).map(\.id) == ["waiting"])
+        #expect(try await reopened.pendingPage(submittedBy: ["agent"], limit: 100).records.map(\.id) == ["waiting"])
         #expect(try await reopened.events(after: 0).map(\.kind) == [.queued, .started, .finished])
         #expect(try await reopened.activeGrants(submitter: "agent", action: "ask", params: ["file": "/workspace/a"]).map(\.id) == ["g1"])
         #expect(try await reopened.activeGrants(submitter: "agent", action: "ask", params: ["file": "/workspace/b"]).isEmpty)

@@ -61,7 +61,7 @@ public struct ActionBroker: Sendable {
     /// Pending requests `user` may decide, oldest first, one page of at most `limit` after the
     /// request `cursor`. Never their own.
     /// - Throws: ``DecisionError/invalid(_:)`` for a cursor that names no request.
-    public func queue(for user: String, after cursor: String? = nil, limit: Int = .max) async throws -> PendingPage {
+    public func queue(for user: String, after cursor: String? = nil, limit: Int) async throws -> PendingPage {
         let secrets = state.snapshot.secrets
         let submitters = Set(secrets.userNames.filter { secrets.canApprove(user, submitter: $0) })
         do {

@@ -145,8 +145,7 @@ public struct ActionsController: Sendable {
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
     }
 
-    /// The longest page of `GET /v1/queue`, and the page given without `limit`.
-    static let longestQueuePage = 1000
+    /// The page of `GET /v1/queue` given without `limit` (at most ``PageQuery/longestPage``).
     static let defaultQueuePage = 500
 
     /// `?limit=&cursor=` → one page of the pending requests the caller may decide, oldest first, and
@@ -158,15 +157,9 @@ public struct ActionsController: Sendable {
         var limit = Self.defaultQueuePage
         var cursor: String?
         for (name, value) in request.uri.queryParameters {
-            switch String(name) {
-            case "limit":
-                guard let value = Int(String(value)), (1...Self.longestQueuePage).contains(value) else {
-                    throw DecisionError.invalid("\"limit\" must be a whole number from 1 to \(Self.longestQueuePage)")
-                }
-                limit = value
-            case "cursor": cursor = String(value)
-            default: throw DecisionError.invalid("unknown query parameter \"\(name)\" (expected cursor, limit)")
-            }
+            let name = String(name)
+            try PageQuery.requireKnown(name, among: ["cursor", "limit"])
+            if name == "limit" { limit = try PageQuery.limit(value) } else { cursor = String(value) }
         }
         let page = try await broker.queue(for: identity.user, after: cursor, limit: limit)
         let approves = broker.submittersDecidable(by: identity.user).map(JSONValue.string)

@@ -6,9 +6,6 @@ import Hummingbird
 public struct AuditController: Sendable {
     let broker: ActionBroker
 
-    /// The largest page.
-    static let longestPage = 1000
-
     public init(broker: ActionBroker) {
         self.broker = broker
     }
@@ -27,9 +24,7 @@ public struct AuditController: Sendable {
         for (name, value) in request.uri.queryParameters {
             let name = String(name)
             let value = String(value)
-            guard known.contains(name) else {
-                throw DecisionError.invalid("unknown query parameter \"\(name)\" (expected \(known.sorted().joined(separator: ", ")))")
-            }
+            try PageQuery.requireKnown(name, among: known)
             switch name {
             case "user": query.user = value
             case "action": query.action = value
@@ -39,11 +34,7 @@ public struct AuditController: Sendable {
                     throw DecisionError.invalid("\"\(name)\" must be ISO 8601 or Unix seconds, got \"\(value)\"")
                 }
                 if name == "since" { query.since = date } else { query.until = date }
-            case "limit":
-                guard let limit = Int(value), (1...Self.longestPage).contains(limit) else {
-                    throw DecisionError.invalid("\"limit\" must be a whole number from 1 to \(Self.longestPage)")
-                }
-                query.limit = limit
+            case "limit": query.limit = try PageQuery.limit(value)
             default:
                 guard let cursor = Int64(value), cursor > 0 else {
                     throw DecisionError.invalid("\"cursor\" must be the next_cursor of a previous page")
