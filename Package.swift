@@ -214,6 +214,7 @@ let package = Package(
         .testTarget(
             name: "ConduitCoreTests",
             dependencies: ["ConduitCore", "ConduitTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -170,6 +170,21 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         if case .integer(let value) = self { return value }
         return nil
     }
+
+    /// The number, when this is any number (an integer as a `Double`).
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+    }
+
+    /// The flag, when this is a boolean.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
 }
 
 extension JSONValue: Codable {
