@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "ccc-server", targets: ["ccc-server"]),
         .executable(name: "ccc-client", targets: ["ccc-client"]),
+        .executable(name: "ccc-mcp", targets: ["ccc-mcp"]),
         .executable(name: "ccc-keygen", targets: ["ccc-keygen"]),
         .executable(name: "ccc-queue", targets: ["ccc-queue"]),
         .executable(name: "ccc-tether", targets: ["ccc-tether"]),
@@ -24,6 +25,7 @@ let package = Package(
         .library(name: "ConduitClient", targets: ["ConduitClient"]),
         .library(name: "ConduitTUI", targets: ["ConduitTUI"]),
         .library(name: "ConduitAgent", targets: ["ConduitAgent"]),
+        .library(name: "ConduitMCP", targets: ["ConduitMCP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -114,14 +116,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Claude Code adapters: actions as MCP tools, the permission-prompt tool, the PreToolUse hook.
+        // Claude Code adapters without MCP: the PreToolUse hook, the permission prompt, actions as
+        // tool descriptions, outcomes. No MCP SDK here: it links FoundationNetworking (libcurl and
+        // its thirty libraries), which `ccc-client hook` must not load for every tool call.
         .target(
             name: "ConduitAgent",
             dependencies: [
                 "ConduitCore",
                 "ConduitClient",
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The MCP server (`ccc-client mcp`): the broker's actions as MCP tools on stdio.
+        .target(
+            name: "ConduitMCP",
+            dependencies: [
+                "ConduitAgent",
+                "ConduitCore",
+                "ConduitClient",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -164,6 +178,18 @@ let package = Package(
                 "ConduitAgent",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `ccc-client mcp` runs it (see ccc-client's MCPCommand for why it is a program of its own).
+        .executableTarget(
+            name: "ccc-mcp",
+            dependencies: [
+                "ConduitMCP",
+                "ConduitClient",
+                "ConduitCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -25,7 +25,7 @@
 #   LOG_LEVEL server log level, default warning (the per-request info line is measured separately,
 #             see docs/DESIGN.md).
 #
-# The release build uses cross-module optimisation, as a production build should: without it the
+# The release builds use cross-module optimisation, as a production build should: without it the
 # structured-field parser of swift-http-structured-headers stays unspecialised and RFC 9421
 # verification costs about four times as much. It builds in .build-cmo (first time: ~10 min).
 set -euo pipefail
@@ -34,10 +34,15 @@ connections=${1:-8}
 seconds=${2:-10}
 workload=${WORKLOAD:-all}
 build=(swift build -c release --scratch-path .build-cmo -Xswiftc -cross-module-optimization)
-for product in ccc-server ccc-tether ccc-keygen conduit-bench ccc-client; do
+for product in ccc-server ccc-tether ccc-keygen conduit-bench; do
   "${build[@]}" --product "$product" >/dev/null
 done
 bin=$("${build[@]}" --show-bin-path)
+# ccc-client as it ships (docker/agent/Dockerfile): the Swift standard library and Foundation linked
+# in, so a hook's start-up maps six libraries instead of fifty (.build-static; first time ~8 min).
+client_build=(swift build -c release --scratch-path .build-static --static-swift-stdlib -Xswiftc -cross-module-optimization)
+"${client_build[@]}" --product ccc-client >/dev/null
+client="$("${client_build[@]}" --show-bin-path)/ccc-client"
 
 work=$(mktemp -d)
 server=
@@ -108,7 +113,7 @@ wall_times() {
 hook_and_curl() {
   echo "ccc-server (release) at $url; ccc-client hook and curl, ${HOOK_RUNS:-200} runs each"
   read -r hook50 hook90 hook99 hookmax < <(wall_times tests/interop/payloads/read.json \
-    "$bin/ccc-client" hook --secrets "$work/secrets.json" --user agent --server "$url")
+    "$client" hook --secrets "$work/secrets.json" --user agent --server "$url")
   read -r curl50 curl90 curl99 curlmax < <(wall_times /dev/null curl -s "$url/healthz")
   printf 'hook (Read)   p50 %s ms  p90 %s ms  p99 %s ms  max %s ms\n' "$hook50" "$hook90" "$hook99" "$hookmax"
   printf 'curl /healthz p50 %s ms  p90 %s ms  p99 %s ms  max %s ms\n' "$curl50" "$curl90" "$curl99" "$curlmax"
@@ -200,7 +205,7 @@ case "$workload" in
     echo "ccc-server (release) at $url; $(nproc) cores; ccc-client hook, ${HOOK_RUNS:-200} runs per payload"
     for payload in read bash-rm-rf; do
       read -r p50 p90 p99 max < <(wall_times "tests/interop/payloads/$payload.json" \
-        "$bin/ccc-client" hook --secrets "$work/secrets.json" --user agent --server "$url")
+        "$client" hook --secrets "$work/secrets.json" --user agent --server "$url")
       printf '%-11s p50 %s ms  p90 %s ms  p99 %s ms  max %s ms\n' "$payload" "$p50" "$p90" "$p99" "$max"
     done
     ;;

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the agent image `conduit-agent` (Claude Code + ccc-client, see README "Supervising Claude
-# Code").
+# Builds the agent image `conduit-agent` (Claude Code + ccc-client and the ccc-mcp it runs for
+# `ccc-client mcp`, see README "Supervising Claude Code").
 #   scripts/agent-image.sh             docker/agent/Dockerfile: public base images and npm
 #   scripts/agent-image.sh --offline   only what a machine without registry access reaches: a
 #                                      debootstrap'd Debian base, ccc-client built here (release,
 #                                      Swift standard library linked in), Claude Code from the
 #                                      pinned PyPI wheel (tests/interop/requirements.txt)
-#   … --offline --client PATH          that ccc-client instead of a release build (the tests pass
-#                                      the debug build they already made; the Swift runtime
-#                                      libraries it links are copied into the image with it)
+#   … --offline --client PATH          that ccc-client (and the ccc-mcp beside it) instead of a
+#                                      release build (the tests pass the debug build they already
+#                                      made; the Swift runtime libraries they link are copied into
+#                                      the image with them)
 # Environment: CONDUIT_UID (the container user's uid, default 1000), CONDUIT_MIRROR (the Debian
 # mirror; default: this machine's apt source, else deb.debian.org).
 set -euo pipefail
@@ -24,7 +25,7 @@ if [ "${2:-}" = "--client" ]; then
 fi
 
 work=.build-agent-image   # base rootfs, build context, wheel
-swiftwork=.build-agent   # the release ccc-client
+swiftwork=.build-agent   # the release ccc-client and ccc-mcp
 mkdir -p "$work"
 
 # 1. The base image: Debian bookworm from the mirror, imported once.
@@ -45,19 +46,25 @@ rm -rf "$context"
 mkdir -p "$context"
 mkdir -p "$context/swift-runtime"
 if [ -z "$client" ]; then
-  # FoundationNetworking, linked statically, needs libcurl's development files.
+  # ccc-mcp links the MCP SDK, hence FoundationNetworking, which needs libcurl's development files
+  # to link statically (ccc-client does not: it links no MCP, so every hook starts faster).
   if [ ! -f /usr/include/x86_64-linux-gnu/curl/curl.h ] && [ ! -f /usr/include/curl/curl.h ]; then
-    echo "agent-image: a static ccc-client needs libcurl's headers and library: apt-get install -y libcurl4-openssl-dev" >&2
+    echo "agent-image: a static ccc-mcp needs libcurl's headers and library: apt-get install -y libcurl4-openssl-dev" >&2
     exit 1
   fi
-  swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" >&2
-  client="$(swift build -c release --product ccc-client --static-swift-stdlib --scratch-path "$swiftwork" --show-bin-path)/ccc-client"
+  for product in ccc-client ccc-mcp; do
+    swift build -c release --product "$product" --static-swift-stdlib --scratch-path "$swiftwork" >&2
+  done
+  client="$(swift build -c release --static-swift-stdlib --scratch-path "$swiftwork" --show-bin-path)/ccc-client"
 fi
+mcp="$(dirname "$client")/ccc-mcp"
+[ -x "$mcp" ] || { echo "agent-image: no ccc-mcp beside $client (swift build --product ccc-mcp)" >&2; exit 1; }
 cp "$client" "$context/ccc-client"
-# A ccc-client that links the Swift runtime dynamically brings those libraries along (a release
+cp "$mcp" "$context/ccc-mcp"
+# Programs that link the Swift runtime dynamically bring those libraries along (a release
 # --static-swift-stdlib build links none).
 toolchain_lib=$(dirname "$(dirname "$(command -v swift)")")/lib/swift/linux
-ldd "$client" | awk -v lib="$toolchain_lib" 'index($3, lib) == 1 { print $3 }' | while read -r library; do
+ldd "$client" "$mcp" | awk -v lib="$toolchain_lib" 'index($3, lib) == 1 { print $3 }' | sort -u | while read -r library; do
   cp "$library" "$context/swift-runtime/"
 done
 wheel_version=$(sed -n 's/^claude-agent-sdk==\([0-9.]*\).*/\1/p' tests/interop/requirements.txt)

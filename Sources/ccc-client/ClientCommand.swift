@@ -21,6 +21,8 @@ struct ClientCommand: AsyncParsableCommand {
     /// which also makes a mistyped `hook` command fail closed).
     static func main() async {
         let command: any ParsableCommand
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "mcp" { Foundation.exit(MCPCommand.becomeServer(arguments: Array(arguments.dropFirst()))) }
         do {
             if let hook = try parseHookDirectly() { Foundation.exit(await hook.decide()) }
             command = try parseAsRoot()
@@ -34,7 +36,6 @@ struct ClientCommand: AsyncParsableCommand {
         }
         switch command {
         case let send as SendCommand: Foundation.exit(await send.send())
-        case let mcp as MCPCommand: Foundation.exit(await mcp.serve())
         case let hook as HookCommand: Foundation.exit(await hook.decide())
         case let list as GrantsCommand.List: Foundation.exit(await list.execute())
         case let revoke as GrantsCommand.Revoke: Foundation.exit(await revoke.execute())

@@ -1,68 +1,49 @@
 import ArgumentParser
-import ConduitAgent
-import ConduitClient
-import ConduitCommandLine
-import ConduitCore
 import Foundation
-import Logging
 
-/// `ccc-client mcp`: the broker's actions as MCP tools on stdio (see ``ConduitMCPServer``).
-struct MCPCommand: AsyncParsableCommand {
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `ccc-client mcp …` runs `ccc-mcp …` (the MCP server, see its `--help`), found beside this
+/// executable, else on `PATH`. The MCP SDK links FoundationNetworking, and with it libcurl and
+/// some thirty libraries the dynamic loader would map and resolve for every `ccc-client hook` —
+/// the hook runs once per tool call, the MCP server once per session (docs/DESIGN.md "Benchmark").
+struct MCPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve the broker's actions to Claude Code as MCP tools (stdio), plus permission_prompt.",
-        discussion: """
-            Register it with Claude Code, e.g.
-              claude mcp add conduit -- ccc-client mcp
-            and, to let the broker answer Claude Code's permission prompts in a headless run
-            (Claude Code honours --permission-prompt-tool only with -p/--print; interactive
-            sessions are gated by `ccc-client hook`),
-              claude -p "…" --permission-prompt-tool mcp__conduit__permission_prompt
-            Standard output carries MCP messages only; logs go to standard error.
-            """)
+        discussion: "Runs ccc-mcp, which ships beside ccc-client; `ccc-client mcp --help` lists its options.")
 
-    @OptionGroup var connection: ConnectionOptions
+    /// Everything after `mcp`, for `ccc-mcp`.
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 
-    @Option(help: "Seconds a tool call waits for a queued request's outcome before withdrawing it.")
-    var timeout = 300
+    /// The program `ccc-client mcp` becomes.
+    static let serverProgram = "ccc-mcp"
 
-    @Option(help: "Seconds between progress notifications while a person decides.")
-    var progressInterval = 15
-
-    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
-
-    func run() async throws {
-        throw ExitCode(await serve())
+    /// Replaces this process with `ccc-mcp ARGUMENTS` (standard input and output stay the MCP
+    /// channel); returns only if that fails, with the exit code after saying why.
+    static func becomeServer(arguments: [String]) -> Int32 {
+        var candidates: [String] = []
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent(serverProgram).path)
+        }
+        let argv = [serverProgram] + arguments
+        for candidate in candidates where access(candidate, X_OK) == 0 {
+            execute(candidate, argv, searchingPath: false)
+        }
+        execute(serverProgram, argv, searchingPath: true)
+        let beside = candidates.first.map { "at \($0) or " } ?? ""
+        FileHandle.standardError.write(Data(
+            "ccc-client mcp: cannot run \(serverProgram) (looked \(beside)on PATH): \(String(cString: strerror(errno))); install it beside ccc-client\n".utf8))
+        return 2
     }
 
-    /// Serves until standard input closes: 0, or 2 when the options or secrets are unusable.
-    func serve() async -> Int32 {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "ccc-client.mcp")
-        guard timeout >= 0, progressInterval >= 1 else {
-            logger.error("--timeout cannot be negative and --progress-interval must be at least 1")
-            return 2
-        }
-        do {
-            try await connection.withClient { client in
-                logger.info("serving \(client.serverURL.absoluteString) as \(client.credentials.user) over MCP stdio")
-                try await ConduitMCPServer(
-                    client: client, timeout: timeout, progressInterval: progressInterval,
-                    version: ConduitVersion.current, logger: logger
-                ).run()
-            }
-            return 0
-        } catch {
-            logger.error("\(error)")
-            return 2
-        }
+    private static func execute(_ program: String, _ argv: [String], searchingPath: Bool) {
+        var pointers = argv.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        _ = searchingPath ? execvp(program, &pointers) : execv(program, &pointers)
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

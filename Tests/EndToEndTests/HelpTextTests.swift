@@ -31,4 +31,24 @@ struct HelpTextTests {
         #expect(text.contains("only with -p/--print"), "\(text)")
         #expect(text.contains("claude -p"), "\(text)")
     }
+
+    @Test func ccc_clientMcpSaysWhatIsMissingWithoutCcc_mcpBesideIt() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.copyItem(atPath: Binaries.path("ccc-client"), toPath: directory.file("ccc-client"))
+        let result = try Command.run(directory.file("ccc-client"), ["mcp"], in: directory.path, environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.stderr.contains("cannot run ccc-mcp (looked at \(directory.file("ccc-mcp")) or on PATH)"), "\(result)")
+    }
+
+    /// The hook starts once per tool call: `ccc-client` must not carry the MCP SDK (and with it
+    /// FoundationNetworking and libcurl); `ccc-mcp` does (docs/DESIGN.md "Benchmark", session 9).
+    @Test func ccc_clientCarriesNoMCPAndCcc_mcpDoes() throws {
+        func mcpSymbols(_ program: String) throws -> Int {
+            let listed = try Command.run("/usr/bin/nm", [Binaries.path(program)], in: NSTemporaryDirectory())
+            return listed.stdout.split(separator: "\n").count { $0.contains("s3MCP") }
+        }
+        #expect(try mcpSymbols("ccc-client") == 0)
+        #expect(try mcpSymbols("ccc-mcp") > 0)
+    }
 }

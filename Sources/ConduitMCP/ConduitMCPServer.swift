@@ -1,3 +1,4 @@
+import ConduitAgent
 import ConduitClient
 import ConduitCore
 import Logging
