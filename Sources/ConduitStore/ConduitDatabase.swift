@@ -114,6 +114,38 @@ public struct ConduitDatabase: Sendable {
         migrator.registerMigration("v4: when each record's command was let start") { db in
             try db.alter(table: "action_record") { table in table.add(column: "started", .double) }
         }
+        // Supervised runs of coding agents (issue 17): the run with its attempts, and its events,
+        // which are kept as long as the run (a finished run's stream replays all of them).
+        migrator.registerMigration("v5: runs and their events") { db in
+            try db.create(table: "run") { table in
+                table.primaryKey("id", .text)
+                table.column("groupID", .text).notNull()
+                table.column("policy", .text).notNull()
+                table.column("project", .text).notNull()
+                table.column("prompt", .text).notNull()
+                table.column("submitter", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("created", .double).notNull()
+                table.column("started", .double)
+                table.column("finished", .double)
+                table.column("reason", .text)
+                table.column("result", .text)
+                table.column("request", .text)
+                table.column("attempts", .text).notNull()
+            }
+            try db.create(index: "run_submitter", on: "run", columns: ["submitter", "created"])
+            try db.create(index: "run_group", on: "run", columns: ["groupID"])
+            try db.create(index: "run_status", on: "run", columns: ["status"])
+            try db.create(index: "run_request", on: "run", columns: ["request"])
+            try db.create(table: "run_event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("run", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("time", .double).notNull()
+                table.column("data", .text).notNull()
+            }
+            try db.create(index: "run_event_run", on: "run_event", columns: ["run", "id"])
+        }
         return migrator
     }
 }

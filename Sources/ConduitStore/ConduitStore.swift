@@ -8,6 +8,8 @@ public final class ConduitStore: Sendable {
     public let database: ConduitDatabase
     /// Live events, published after each commit.
     public let events: EventHub
+    /// Live run events, published after each commit that stored them.
+    public let runEvents = RunEventHub()
     let writer: GroupCommitWriter
     /// Storage failures seen by writes, and whether one succeeded since.
     public var storageHealth: StorageHealth { writer.health }
