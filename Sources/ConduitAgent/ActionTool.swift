@@ -15,9 +15,10 @@ public struct ActionTool: Sendable, Equatable {
         self.inputSchema = inputSchema
     }
 
-    /// Actions that are not offered as tools: `list-actions` (the tool list is that listing) and
-    /// `tool-use` (the gate for Claude Code's own tools, used by the hook and `permission_prompt`).
-    public static let hiddenActions: Set<String> = ["list-actions", "tool-use"]
+    /// Actions that are not offered as tools: `list-actions` (the tool list is that listing),
+    /// `tool-use` (the gate for Claude Code's own tools, used by the hook and `permission_prompt`)
+    /// and `run` (a run's start, asked through `POST /v1/runs`; never listed by newer brokers).
+    public static let hiddenActions: Set<String> = ["list-actions", "tool-use", "run"]
 
     /// The tools for a `list-actions` result (`{"actions": [{name, description, policy, params}]}`).
     public static func tools(fromListing listing: JSONValue) -> [ActionTool] {

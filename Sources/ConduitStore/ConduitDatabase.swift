@@ -131,6 +131,7 @@ public struct ConduitDatabase: Sendable {
                 table.column("reason", .text)
                 table.column("result", .text)
                 table.column("request", .text)
+                table.column("followUp", .text)
                 table.column("attempts", .text).notNull()
             }
             try db.create(index: "run_submitter", on: "run", columns: ["submitter", "created"])
@@ -145,6 +146,10 @@ public struct ConduitDatabase: Sendable {
                 table.column("data", .text).notNull()
             }
             try db.create(index: "run_event_run", on: "run_event", columns: ["run", "id"])
+            // The run whose agent made a request (its tool calls), so the run's pending requests
+            // can be found and withdrawn with it.
+            try db.alter(table: "action_record") { table in table.add(column: "runID", .text) }
+            try db.create(index: "action_record_run", on: "action_record", columns: ["runID", "status"])
         }
         return migrator
     }

@@ -24,8 +24,10 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
     var started: Double?
     var finished: Double?
     var actionFingerprint: String?
+    var runID: String?
 
     init(_ record: ActionRecord) {
+        runID = record.run
         actionFingerprint = record.actionFingerprint
         id = record.id
         action = record.action
@@ -53,11 +55,11 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
             sql: """
                 INSERT OR REPLACE INTO action_record (id, action, description, submitter, params, status, created, \
                 expires, decisionKind, decidedBy, approver, grantID, decided, reason, result, started, finished, \
-                actionFingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                actionFingerprint, runID) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let values: [(any DatabaseValueConvertible)?] = [
             id, action, description, submitter, params, status, created, expires, decisionKind, decidedBy, approver,
-            grantID, decided, reason, result, started, finished, actionFingerprint,
+            grantID, decided, reason, result, started, finished, actionFingerprint, runID,
         ]
         try statement.execute(arguments: StatementArguments(values))
     }
@@ -75,7 +77,7 @@ struct ActionRecordRow: Codable, FetchableRecord, PersistableRecord {
             expires: expires.map(Date.init(timeIntervalSince1970:)), decision: decision, reason: reason,
             result: result.flatMap { try? JSONValue.parse(Array($0.utf8)) },
             started: started.map(Date.init(timeIntervalSince1970:)), finished: finished.map(Date.init(timeIntervalSince1970:)),
-            actionFingerprint: actionFingerprint)
+            actionFingerprint: actionFingerprint, run: runID)
     }
 
     static func object(_ text: String) -> [String: JSONValue] {

@@ -19,6 +19,7 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
     var reason: String?
     var result: String?
     var request: String?
+    var followUp: String?
     var attempts: String
 
     init(_ run: RunRecord) {
@@ -35,6 +36,7 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
         reason = run.reason
         result = run.result
         request = run.request
+        followUp = run.followUp
         attempts = JSONValue.array(run.attempts.map(\.json)).compactText
     }
 
@@ -46,7 +48,7 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
             id: id, group: groupID, policy: policy, project: project, prompt: prompt, submitter: submitter, status: status,
             created: Date(timeIntervalSince1970: created), started: started.map(Date.init(timeIntervalSince1970:)),
             finished: finished.map(Date.init(timeIntervalSince1970:)), reason: reason, result: result, request: request,
-            attempts: attempts)
+            followUp: followUp, attempts: attempts)
     }
 }
 

@@ -5,9 +5,11 @@ public struct ActionCatalog: Sendable {
     /// Actions by name.
     public private(set) var actions: [String: ActionDefinition]
 
-    /// A catalog of the given definitions plus `list-actions`.
+    /// A catalog of the given definitions plus the built-in `list-actions` and `run`.
     public init(_ definitions: [ActionDefinition]) {
-        var actions: [String: ActionDefinition] = [ActionDefinition.listActions.name: .listActions]
+        var actions: [String: ActionDefinition] = [
+            ActionDefinition.listActions.name: .listActions, ActionDefinition.runStart.name: .runStart,
+        ]
         for definition in definitions { actions[definition.name] = definition }
         self.actions = actions
     }
@@ -34,8 +36,8 @@ public struct ActionCatalog: Sendable {
             guard ["yaml", "yml"].contains(url.pathExtension) else { continue }
             let file = url.path
             let name = url.deletingPathExtension().lastPathComponent
-            if name == ActionDefinition.listActions.name {
-                throw ActionCatalogError(file: file, field: "", reason: "\"list-actions\" is built in; rename the file")
+            if ActionDefinition.builtinNames.contains(name) {
+                throw ActionCatalogError(file: file, field: "", reason: "\"\(name)\" is built in; rename the file")
             }
             if definitions.contains(where: { $0.name == name }) {
                 throw ActionCatalogError(file: file, field: "", reason: "action \"\(name)\" is defined twice")

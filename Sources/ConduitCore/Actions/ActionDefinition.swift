@@ -22,6 +22,9 @@ public struct ActionDefinition: Sendable {
     /// Actions implemented by the server rather than by a command.
     public enum Builtin: Sendable, Equatable {
         case listActions
+        /// The start of a supervised run waiting for a person (run policy `queue`); made by
+        /// `POST /v1/runs` only, decision-only: its approval lets the runs start.
+        case runStart
     }
 
     public init(
@@ -71,4 +74,20 @@ public struct ActionDefinition: Sendable {
         name: "list-actions",
         description: "List every action this broker offers: name, description, policy and parameters.",
         policy: .autoAccept, builtin: .listActions)
+
+    /// The built-in action a queued run start is a request of (`POST /v1/runs` with a run policy
+    /// of `queue`): approvers see the policy, project, prompt and fan-out in ccc-queue.
+    public static let runStart = ActionDefinition(
+        name: "run",
+        description: "Start a supervised run of a coding agent on a project (asked through POST /v1/runs).",
+        params: [
+            ParameterSpec(name: "policy", type: .string, required: true, description: "The run policy (runs/NAME.yaml)."),
+            ParameterSpec(name: "project", type: .string, required: true, description: "The project the agent works on."),
+            ParameterSpec(name: "prompt", type: .string, required: true, description: "What the agent is asked to do."),
+            ParameterSpec(name: "fanout", type: .integer, required: true, description: "How many runs of it start."),
+        ],
+        policy: .queue, builtin: .runStart)
+
+    /// Names of the built-in actions (no action file may take one).
+    public static let builtinNames: Set<String> = [listActions.name, runStart.name]
 }

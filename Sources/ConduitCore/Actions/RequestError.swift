@@ -21,6 +21,11 @@ public struct RequestError: Error, Equatable, Sendable, CustomStringConvertible 
             code: "unknown_action", message: "unknown action \"\(name)\"; list-actions shows the available ones",
             parameter: "action")
     }
+    /// `run` named as an action: runs start through their own endpoint.
+    public static let runThroughRuns = RequestError(
+        code: "unknown_action",
+        message: "\"run\" is not submitted as an action: start a run with POST /v1/runs (ccc-client run)", parameter: "action")
+
     public static func missing(_ name: String, action: String) -> RequestError {
         RequestError(
             code: "missing_parameter", message: "\(action) requires the parameter \"\(name)\"", parameter: name)

@@ -23,6 +23,8 @@ public struct ActionRecord: Sendable, Equatable {
     /// without it never ran); `nil` for decision-only actions and commands that never started.
     public var started: Date?
     public var finished: Date?
+    /// The supervised run whose agent made the request (with the attempt's credential), if any.
+    public var run: String?
 
     /// The ``ActionDefinition/fingerprint`` of the action the request was submitted under (not
     /// part of the wire format).
@@ -32,8 +34,9 @@ public struct ActionRecord: Sendable, Equatable {
         id: String, action: String, description: String = "", submitter: String, params: [String: JSONValue],
         status: ActionStatus, created: Date, expires: Date? = nil, decision: ActionDecision? = nil,
         reason: String? = nil, result: JSONValue? = nil, started: Date? = nil, finished: Date? = nil,
-        actionFingerprint: String? = nil
+        actionFingerprint: String? = nil, run: String? = nil
     ) {
+        self.run = run
         self.actionFingerprint = actionFingerprint
         self.id = id
         self.action = action
@@ -66,6 +69,7 @@ public struct ActionRecord: Sendable, Equatable {
         if let result { members["result"] = result }
         if let started { members["started"] = .string(Self.format(started)) }
         if let finished { members["finished"] = .string(Self.format(finished)) }
+        if let run { members["run"] = .string(run) }
         return .object(members)
     }
 
@@ -116,7 +120,7 @@ public struct ActionRecord: Sendable, Equatable {
             params: params, status: status, created: created, expires: json["expires"]?.stringValue.flatMap(Self.parse),
             decision: decision, reason: json["reason"]?.stringValue, result: json["result"],
             started: json["started"]?.stringValue.flatMap(Self.parse),
-            finished: json["finished"]?.stringValue.flatMap(Self.parse))
+            finished: json["finished"]?.stringValue.flatMap(Self.parse), run: json["run"]?.stringValue)
     }
 
     /// Reads a date of the wire format (``format(_:)``; whole seconds accepted too). The one parser

@@ -21,6 +21,16 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     case expired
     /// The submitter withdrew its request.
     case canceled
+    /// A supervised run was asked for (its outcome: `queued`, `pending` a person, or `denied`).
+    case runSubmitted = "run.submitted"
+    /// A person decided a run's start, or nobody did in time.
+    case runDecided = "run.decided"
+    /// An attempt of a run started (its runner with a fresh credential).
+    case attemptStarted = "run.attempt.started"
+    /// A run was cancelled.
+    case runCancelled = "run.cancelled"
+    /// A run ended (succeeded, failed — `interrupted` included — or cancelled).
+    case runFinished = "run.finished"
 
     /// The events that are decisions about a request (what the queue manager's history shows).
     public static let decisions: Set<AuditEvent> = [.decision, .requestDecided, .expired, .canceled]

@@ -24,13 +24,16 @@ public struct RunRecord: Sendable, Equatable {
     public var result: String?
     /// The approval request holding its start (run policy `queue`).
     public var request: String?
+    /// A follow-up prompt waiting for the next attempt (`POST /v1/runs/{id}/messages`).
+    public var followUp: String?
     public var attempts: [RunAttempt]
 
     public init(
         id: String, group: String, policy: String, project: String, prompt: String, submitter: String,
         status: RunStatus, created: Date, started: Date? = nil, finished: Date? = nil, reason: String? = nil,
-        result: String? = nil, request: String? = nil, attempts: [RunAttempt] = []
+        result: String? = nil, request: String? = nil, followUp: String? = nil, attempts: [RunAttempt] = []
     ) {
+        self.followUp = followUp
         self.id = id
         self.group = group
         self.policy = policy
@@ -62,6 +65,7 @@ public struct RunRecord: Sendable, Equatable {
         if let reason { members["reason"] = .string(reason) }
         if let result { members["result"] = .string(result) }
         if let request { members["request"] = .string(request) }
+        if let followUp { members["follow_up"] = .string(followUp) }
         return .object(members)
     }
 
@@ -77,7 +81,7 @@ public struct RunRecord: Sendable, Equatable {
             created: created, started: json["started"]?.stringValue.flatMap(ActionRecord.parse),
             finished: json["finished"]?.stringValue.flatMap(ActionRecord.parse), reason: json["reason"]?.stringValue,
             result: json["result"]?.stringValue, request: json["request"]?.stringValue,
-            attempts: (json["attempts"]?.arrayValue ?? []).compactMap(RunAttempt.init(json:)))
+            followUp: json["follow_up"]?.stringValue, attempts: (json["attempts"]?.arrayValue ?? []).compactMap(RunAttempt.init(json:)))
     }
 }
 

@@ -58,6 +58,14 @@ public struct RequestAuthenticator: Sendable {
     public func authenticate(
         _ message: HTTPMessageComponents, body: [UInt8], secrets: Secrets, now: Int64
     ) throws(AuthenticationError) -> AuthenticatedRequest {
+        try authenticate(message, body: body, key: { secrets[$0]?.keyBytes }, now: now)
+    }
+
+    /// Authenticates one request against the keys `key` knows (a keyid → its HMAC key; nil for an
+    /// unknown keyid): the secrets file's users, and the credentials minted for supervised runs.
+    public func authenticate(
+        _ message: HTTPMessageComponents, body: [UInt8], key: (String) -> [UInt8]?, now: Int64
+    ) throws(AuthenticationError) -> AuthenticatedRequest {
         let candidate = try SignatureVerifier.candidate(in: message)
         let parameters = candidate.parameters
         guard let created = parameters.created else { throw .missingParameter("created") }
@@ -72,14 +80,14 @@ public struct RequestAuthenticator: Sendable {
         for component in required where !parameters.components.contains(component) {
             throw .missingComponent(component)
         }
-        guard let user = secrets[keyid] else { throw .unknownKey(keyid) }
+        guard let keyBytes = key(keyid) else { throw .unknownKey(keyid) }
         let firstAccepted = serverStart?.firstAcceptedSecond(wallNow: Double(now)) ?? startedAt
         if created < firstAccepted { throw .beforeServerStart(created: created) }
         if now - created > maxAge { throw .tooOld(created: created, maxAge: maxAge) }
         if created - now > maxSkew { throw .inFuture(created: created, maxSkew: maxSkew) }
         if let expires = parameters.expires, expires < now { throw .expired(expires: expires) }
 
-        let verified = try SignatureVerifier.verify(candidate, of: message, key: user.keyBytes)
+        let verified = try SignatureVerifier.verify(candidate, of: message, key: keyBytes)
         if let digest = message.fieldValue("content-digest") {
             try ContentDigest.verify(headerValue: digest, body: body)
         }

@@ -83,7 +83,8 @@ extension ActionBroker {
 
 
     static func listing(of catalog: ActionCatalog) -> JSONValue {
-        let actions: [JSONValue] = catalog.names.compactMap { catalog[$0] }.map { action in
+        // `run` is asked through POST /v1/runs, never as an action: it is not listed.
+        let actions: [JSONValue] = catalog.names.compactMap { catalog[$0] }.filter { $0.builtin != .runStart }.map { action in
             let params: [JSONValue] = action.params.map { spec in
                 [
                     "name": .string(spec.name), "type": .string(spec.type.rawValue), "required": .bool(spec.required),

@@ -11,7 +11,9 @@ extension ActionBroker {
     ///   or the database's error.
     public func submit(_ request: ActionRequest, from submitter: String) async throws -> ActionRecord {
         let snapshot = state.snapshot
-        guard let action = snapshot.catalog[request.action] else { throw RequestError.unknownAction(request.action) }
+        guard let action = snapshot.catalog[request.action], action.builtin != .runStart else {
+            throw request.action == ActionDefinition.runStart.name ? RequestError.runThroughRuns : RequestError.unknownAction(request.action)
+        }
         let values = try validator.validate(request, against: action)
         let decision = PolicyEvaluator.decide(action, parameters: values)
         let now = clock.now()

@@ -28,6 +28,8 @@ public struct ActionBroker: Sendable {
     public let waitSlots = PerUserSlots(perUser: 64)
     /// Event streams one user may hold at once (past it: 503 `too_many_streams`).
     public let streamSlots = PerUserSlots(perUser: 8)
+    /// The credentials of the attempts of supervised runs now active (see ``RunCredentials``).
+    public let runCredentials = RunCredentials()
     let logger: Logger
 
     /// The longest `?wait=`, in seconds.

@@ -8,25 +8,35 @@ public final class BrokerState: Sendable {
     public struct Snapshot: Sendable {
         public var secrets: Secrets
         public var catalog: ActionCatalog
+        /// The run policies (`--runs`).
+        public var runs: RunPolicyCatalog = RunPolicyCatalog()
     }
 
     private let current: Mutex<Snapshot>
     private let changes = Atomic<UInt64>(0)
     private let secretsPath: String
     private let actionsDirectory: String
+    private let runsDirectory: String?
+    private let runsRequired: Bool
 
-    /// Loads secrets and actions; throws the first problem (the server then refuses to start).
-    public init(secretsPath: String, actionsDirectory: String) throws {
+    /// Loads secrets, actions and run policies; throws the first problem (the server then refuses
+    /// to start). `runsRequired`: the runs directory was named explicitly, so it must exist.
+    public init(secretsPath: String, actionsDirectory: String, runsDirectory: String? = nil, runsRequired: Bool = false) throws {
         self.secretsPath = secretsPath
         self.actionsDirectory = actionsDirectory
-        current = Mutex(try Self.load(secretsPath: secretsPath, actionsDirectory: actionsDirectory))
+        self.runsDirectory = runsDirectory
+        self.runsRequired = runsRequired
+        current = Mutex(
+            try Self.load(secretsPath: secretsPath, actionsDirectory: actionsDirectory, runsDirectory: runsDirectory, runsRequired: runsRequired))
     }
 
     /// A fixed state, for tests.
-    public init(secrets: Secrets, catalog: ActionCatalog) {
+    public init(secrets: Secrets, catalog: ActionCatalog, runs: RunPolicyCatalog = RunPolicyCatalog()) {
         secretsPath = ""
         actionsDirectory = ""
-        current = Mutex(Snapshot(secrets: secrets, catalog: catalog))
+        runsDirectory = nil
+        runsRequired = false
+        current = Mutex(Snapshot(secrets: secrets, catalog: catalog, runs: runs))
     }
 
     /// What is loaded now.
@@ -42,23 +52,30 @@ public final class BrokerState: Sendable {
         changes.add(1, ordering: .releasing)
     }
 
-    /// Reads both files again; keeps the old ones if either new one is invalid.
+    /// Reads the secrets, actions and run policies again; keeps the old ones if any new one is invalid.
     public func reload(logger: Logger) {
         do {
-            let fresh = try Self.load(secretsPath: secretsPath, actionsDirectory: actionsDirectory)
+            let fresh = try Self.load(
+                secretsPath: secretsPath, actionsDirectory: actionsDirectory, runsDirectory: runsDirectory, runsRequired: runsRequired)
             current.withLock { $0 = fresh }
             changes.add(1, ordering: .releasing)
             logger.info(
                 "reloaded secrets and actions",
-                metadata: ["users": "\(fresh.secrets.users.count)", "actions": "\(fresh.catalog.actions.count)"])
+                metadata: [
+                    "users": "\(fresh.secrets.users.count)", "actions": "\(fresh.catalog.actions.count)",
+                    "run-policies": "\(fresh.runs.policies.count)",
+                ])
         } catch {
             logger.error("reload refused, keeping the previous secrets and actions: \(error)")
         }
     }
 
-    private static func load(secretsPath: String, actionsDirectory: String) throws -> Snapshot {
+    private static func load(secretsPath: String, actionsDirectory: String, runsDirectory: String?, runsRequired: Bool) throws
+        -> Snapshot
+    {
         let secrets = try SecretsFile.load(from: secretsPath)
         let catalog = try ActionCatalog.load(from: actionsDirectory)
-        return Snapshot(secrets: secrets, catalog: catalog)
+        let runs = try runsDirectory.map { try RunPolicyCatalog.load(from: $0, required: runsRequired) } ?? RunPolicyCatalog()
+        return Snapshot(secrets: secrets, catalog: catalog, runs: runs)
     }
 }

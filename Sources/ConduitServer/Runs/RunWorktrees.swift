@@ -77,9 +77,9 @@ public struct RunWorktrees: Sendable {
             let result = try await Subprocess.run(
                 .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(overrides),
                 output: .string(limit: 4 << 20), error: .string(limit: 1 << 20))
-            let output = (result.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let output = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             guard result.terminationStatus.isSuccess else {
-                let said = (result.standardError ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let said = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
                 throw Failure(step: step, output: said.isEmpty ? "\(result.terminationStatus)" : said)
             }
             return output

@@ -28,6 +28,12 @@ public enum ServerDefaults {
     public static let eventBuffer = 10_000
     /// Log level.
     public static let logLevel = "info"
+    /// Directory of run policy files, relative to the working directory.
+    public static let runs = "runs"
+    /// Runs whose runner or checks may be active at once.
+    public static let maxActiveRuns = 2
+    /// The Claude Code executable (a name looked up on `PATH`).
+    public static let claude = "claude"
 
     /// The shared directories when none is given: `./data/workspace` → `/workspace` and
     /// `./data/claude-home` → `/home/claude`, below `workingDirectory`.

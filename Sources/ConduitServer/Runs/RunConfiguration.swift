@@ -1,0 +1,41 @@
+import Foundation
+
+/// How the broker runs coding agents: where run policies and projects are, how many runs may be
+/// active, which runner and client programs, where worktrees and attempt credentials go.
+public struct RunConfiguration: Sendable, Equatable {
+    /// The directory of run policy files (`--runs`).
+    public var policiesDirectory: String
+    /// Whether that directory must exist (it was given explicitly, not the default `./runs`).
+    public var policiesRequired: Bool
+    /// Projects by name: host git repositories (`--project NAME=PATH`).
+    public var projects: [String: String]
+    /// Runs whose runner or checks may be active at once (`--max-active-runs`).
+    public var maxActiveRuns: Int
+    /// The Claude Code executable (`--claude`, `CONDUIT_CLAUDE`): a path, or a name on `PATH`.
+    public var runnerProgram: String
+    /// The `ccc-client` the runner's hook and MCP server are (default: beside `ccc-server`).
+    public var clientProgram: String?
+    /// Where worktrees go (default: `worktrees/` beside the database).
+    public var worktrees: String?
+
+    public init(
+        policiesDirectory: String = ServerDefaults.runs, policiesRequired: Bool = false, projects: [String: String] = [:],
+        maxActiveRuns: Int = ServerDefaults.maxActiveRuns, runnerProgram: String = ServerDefaults.claude,
+        clientProgram: String? = nil, worktrees: String? = nil
+    ) {
+        self.policiesDirectory = policiesDirectory
+        self.policiesRequired = policiesRequired
+        self.projects = projects
+        self.maxActiveRuns = maxActiveRuns
+        self.runnerProgram = runnerProgram
+        self.clientProgram = clientProgram
+        self.worktrees = worktrees
+    }
+
+    /// The broker's data directory: the database's, or the working directory for `:memory:`.
+    public static func dataDirectory(databasePath: String) -> String {
+        guard databasePath != ":memory:" else { return FileManager.default.currentDirectoryPath }
+        let directory = (databasePath as NSString).deletingLastPathComponent
+        return directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
+    }
+}
