@@ -18,8 +18,13 @@ public func buildBroker(
 /// Builds the broker's router, so tests exercise exactly what `ccc-server` serves.
 public func buildRouter(
     configuration: ServerConfiguration, broker: ActionBroker, startedAt: Int64 = Int64(Date().timeIntervalSince1970),
-    start: ServerStart? = nil
+    start: ServerStart? = nil, supervisor: RunSupervisor? = nil
 ) -> Router<ConduitRequestContext> {
+    let supervisor =
+        supervisor
+        ?? RunSupervisor(
+            broker: broker, configuration: configuration.runs,
+            dataDirectory: RunConfiguration.dataDirectory(databasePath: configuration.databasePath))
     let router = Router(context: ConduitRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: SingleHostMiddleware())
@@ -46,13 +51,14 @@ public func buildRouter(
         .add(
             middleware: SignatureMiddleware(
                 state: broker.state, authenticator: authenticator, bodyLimit: configuration.bodyLimit, store: broker.store,
-                refusals: broker.refusals))
+                refusals: broker.refusals, runCredentials: broker.runCredentials))
     ActionsController(broker: broker).addRoutes(to: v1)
     GrantsController(broker: broker).addRoutes(to: v1)
     AuditController(broker: broker).addRoutes(to: v1)
     StatusController(broker: broker).addRoutes(to: v1)
     EventsController(broker: broker, heartbeat: configuration.heartbeat, bufferSize: configuration.eventBuffer)
         .addRoutes(to: v1)
+    RunsController(supervisor: supervisor, broker: broker, heartbeat: configuration.heartbeat).addRoutes(to: v1)
     return router
 }
 
@@ -66,7 +72,14 @@ public func buildApplication(
     // the start follows steps of the wall clock (ServerStart).
     let start = ServerStart(wallSeconds: Date().timeIntervalSince1970)
     let acceptingFrom = start.firstAcceptedSecond
-    let state = try BrokerState(secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory)
+    let state = try BrokerState(
+        secretsPath: configuration.secretsPath, actionsDirectory: configuration.actionsDirectory,
+        runsDirectory: configuration.runs.policiesDirectory, runsRequired: configuration.runs.policiesRequired)
+    for (name, path) in configuration.runs.projects.sorted(by: { $0.key < $1.key }) where !(await RunWorktrees.isRepository(path)) {
+        let problem = "project \(name): \(path) is not a git work tree (runs work in git worktrees of it)"
+        logger.critical("refusing to start: \(problem)")
+        throw ServerSettings.Problem(description: problem)
+    }
     let store = ConduitStore(database: try ConduitDatabase.open(path: configuration.databasePath), auditing: configuration.auditing)
     do {
         try await store.checkIntegrity()
@@ -93,7 +106,12 @@ public func buildApplication(
         logger.warning(
             "openat2 is not available (Linux 5.6 or later is needed): paths are checked without the kernel's verdict, and actions with open: read|write cannot run")
     }
-    let router = buildRouter(configuration: configuration, broker: broker, startedAt: acceptingFrom, start: start)
+    let supervisor = RunSupervisor(
+        broker: broker, configuration: configuration.runs,
+        dataDirectory: RunConfiguration.dataDirectory(databasePath: configuration.databasePath), logger: logger)
+    try await supervisor.recover()
+    let router = buildRouter(
+        configuration: configuration, broker: broker, startedAt: acceptingFrom, start: start, supervisor: supervisor)
     // Accepted nonces live in memory, so a request accepted by the previous process in this very
     // second could be replayed now: listen only once the first whole second after the start begins.
     let untilAccepting = Double(acceptingFrom) - Date().timeIntervalSince1970
@@ -102,7 +120,14 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [limiter.handler(), HalfCloseHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conduit"),
-        services: [ReloadService(state: state, logger: logger), ExpiryService(broker: broker, logger: logger)],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        services: [
+            ReloadService(state: state, logger: logger), ExpiryService(broker: broker, logger: logger),
+            RunService(supervisor: supervisor),
+        ],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            await supervisor.serve(at: RunSupervisor.loopbackURL(host: configuration.host, port: port))
+            await onServerRunning(port)
+        },
         logger: logger)
 }

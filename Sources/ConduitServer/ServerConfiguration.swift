@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var notify: [String]?
     /// Whether the audit log is written. Only the benchmark turns it off, to measure its cost.
     public var auditing = true
+    /// Supervised runs: run policies, projects, slots, the runner.
+    public var runs = RunConfiguration()
 
     public init(
         secretsPath: String, databasePath: String = ":memory:", actionsDirectory: String = ServerDefaults.actions,

@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = try options.logLevel(settings)
         var resolved = try options.serverConfiguration(settings)
         resolved.auditing = !benchmarkWithoutAudit
+        resolved.runs.environment = ProcessInfo.processInfo.environment
         let configuration = resolved
         for volume in configuration.volumes where !FileManager.default.fileExists(atPath: volume.host) {
             logger.warning("volume host directory does not exist: \(volume.host)")

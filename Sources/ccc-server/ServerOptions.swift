@@ -63,22 +63,41 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [default: \(ServerDefaults.logLevel)]")
     var logLevel: String?
 
+    @Option(help: "Directory of run policy files, runs/NAME.yaml (README \"Running agents\"). [default: \(ServerDefaults.runs), if present]")
+    var runs: String?
+
+    @Option(
+        name: .customLong("project"),
+        help: "A project agents may be run on, NAME=PATH: a git repository (repeatable; config key 'projects', a mapping of names to paths).")
+    var projects: [String] = []
+
+    @Option(help: "Runs whose agent or checks may be active at once; the rest wait, queued. [default: \(ServerDefaults.maxActiveRuns)]")
+    var maxActiveRuns: Int?
+
+    @Option(help: "The Claude Code executable that runs start (env CONDUIT_CLAUDE). [default: \(ServerDefaults.claude) on PATH]")
+    var claude: String?
+
+    @Option(help: "Where runs' git worktrees are made (kept after the run). [default: worktrees/ beside the database]")
+    var worktrees: String?
+
     /// Flags, environment, config file and defaults, merged.
     func settings() throws -> ServerSettings {
         var flags: [String: ServerSettings.Value] = [:]
         for (key, value) in [
             ("secrets", secrets), ("host", host), ("root", root), ("actions", actions), ("db", db), ("log-level", logLevel),
+            ("runs", runs), ("claude", claude), ("worktrees", worktrees),
         ] {
             if let value { flags[key] = .string(value) }
         }
         for (key, value) in [
             ("port", port), ("default-expires", defaultExpires), ("heartbeat", heartbeat), ("max-age", maxAge),
-            ("max-skew", maxSkew), ("body-limit", bodyLimit), ("event-buffer", eventBuffer),
+            ("max-skew", maxSkew), ("body-limit", bodyLimit), ("event-buffer", eventBuffer), ("max-active-runs", maxActiveRuns),
         ] {
             if let value { flags[key] = .integer(value) }
         }
         if !volumes.isEmpty { flags["volumes"] = .list(volumes) }
         if !notify.isEmpty { flags["notify"] = .list(notify) }
+        if !projects.isEmpty { flags["projects"] = .list(projects) }
         return try Self.resolve(flags: flags, config: config)
     }
 

@@ -102,13 +102,14 @@ struct ActionFileParserTests {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("actions").path
         let catalog = try ActionCatalog.load(from: directory, parser: parser)
-        #expect(catalog.names == ["edit-file", "list-actions", "open-browser", "open-terminal", "tool-use"])
+        #expect(catalog.names == ["edit-file", "list-actions", "open-browser", "open-terminal", "run", "tool-use"])
         #expect(catalog["edit-file"]?.policy == .autoAccept)
         #expect(catalog["edit-file"]?.parameter(named: "filename")?.type == .path)
         #expect(catalog["open-browser"]?.policy == .queue)
         #expect(catalog["open-browser"]?.parameter(named: "url")?.type == .url)
         #expect(catalog["open-terminal"]?.parameter(named: "path")?.required == false)
         #expect(catalog["list-actions"]?.builtin == .listActions)
+        #expect(catalog["run"]?.builtin == .runStart, "the start of a queued run, built in")
         #expect(catalog["tool-use"]?.parameter(named: "input")?.type == .object)
         #expect(catalog["tool-use"]?.run == nil)
         #expect(catalog["tool-use"]?.expires == 540)
@@ -124,13 +125,17 @@ struct ActionFileParserTests {
             try ActionCatalog.load(from: directory.path, parser: parser)
         } throws: { ($0 as? ActionCatalogError)?.file == directory.file("bad.yml") }
         try directory.write("bad.yml", "description: d\npolicy: auto-deny\n")
-        #expect(try ActionCatalog.load(from: directory.path, parser: parser).names == ["bad", "good", "list-actions"])
+        #expect(try ActionCatalog.load(from: directory.path, parser: parser).names == ["bad", "good", "list-actions", "run"])
     }
 
-    @Test func listActionsCannotBeRedefined() throws {
+    @Test(arguments: ["list-actions", "run"])
+    func aBuiltInActionCannotBeRedefined(name: String) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        try directory.write("list-actions.yaml", "description: d\npolicy: auto-deny\n")
-        #expect(throws: ActionCatalogError.self) { try ActionCatalog.load(from: directory.path, parser: parser) }
+        // An action file named run.yaml would make the approval of a run's start run its command.
+        try directory.write("\(name).yaml", "description: d\npolicy: auto-accept\nrun: [touch, /tmp/x]\n")
+        #expect(throws: ActionCatalogError(file: directory.file("\(name).yaml"), field: "", reason: "\"\(name)\" is built in; rename the file")) {
+            try ActionCatalog.load(from: directory.path, parser: parser)
+        }
     }
 }

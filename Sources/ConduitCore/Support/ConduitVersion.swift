@@ -1,5 +1,5 @@
 /// Conduit's version, reported by `GET /v1/status`, `--version` and the MCP server's handshake. The
 /// OpenAPI document (`docs/openapi.yaml`, `info.version`) states the same one; a test holds them equal.
 public enum ConduitVersion {
-    public static let current = "0.5.0"
+    public static let current = "0.6.0"
 }

@@ -6,10 +6,11 @@ import Logging
 extension ActionBroker {
     // MARK: Submitting
 
-    /// Validates, decides, stores and (when accepted) runs `request` for `submitter`.
+    /// Validates, decides, stores and (when accepted) runs `request` for `submitter` — made by the
+    /// agent of run `run` (with its attempt's credential), when given.
     /// - Throws: ``RequestError`` for an unknown action or a bad parameter (nothing is stored then),
     ///   or the database's error.
-    public func submit(_ request: ActionRequest, from submitter: String) async throws -> ActionRecord {
+    public func submit(_ request: ActionRequest, from submitter: String, forRun run: String? = nil) async throws -> ActionRecord {
         let snapshot = state.snapshot
         guard let action = snapshot.catalog[request.action], action.builtin != .runStart else {
             throw request.action == ActionDefinition.runStart.name ? RequestError.runThroughRuns : RequestError.unknownAction(request.action)
@@ -20,7 +21,7 @@ extension ActionBroker {
         var record = ActionRecord(
             id: UUID().uuidString.lowercased(), action: action.name, description: action.description,
             submitter: submitter, params: values.mapValues(\.json), status: .pending, created: now,
-            actionFingerprint: action.fingerprint)
+            actionFingerprint: action.fingerprint, run: run)
         let explanation = decision.explanation(action: action.name)
         let kind: ActionDecision.Kind = if case .rule = decision.source { .rule } else { .policy }
         switch decision.policy {

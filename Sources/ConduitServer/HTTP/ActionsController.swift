@@ -31,7 +31,7 @@ public struct ActionsController: Sendable {
         do {
             let json = try ActionRequest.json(of: body.readableBytesView)
             parsed = json
-            record = try await broker.submit(try ActionRequest(json: json), from: identity.user)
+            record = try await broker.submit(try ActionRequest(json: json), from: identity.user, forRun: context.runScope?.run)
         } catch let error as RequestError {
             let named = parsed?["action"]?.stringValue
             await broker.auditRejection(error, action: named, from: identity.user)
@@ -70,7 +70,7 @@ public struct ActionsController: Sendable {
             } else {
                 try await broker.record(id: id, for: identity.user)
             }
-        guard let record = found else { throw APIError.notFound }
+        guard let record = found, context.runScope == nil || record.run == context.runScope?.run else { throw APIError.notFound }
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)
     }
 
@@ -140,6 +140,10 @@ public struct ActionsController: Sendable {
     @Sendable func cancel(_ request: Request, context: ConduitRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.parameters.require("id")
+        if let scope = context.runScope {
+            // A run's credential withdraws only the run's own requests.
+            guard let own = try await broker.record(id: id, for: identity.user), own.run == scope.run else { throw APIError.notFound }
+        }
         let record = try await broker.cancel(id: id, by: identity.user)
         context.summary.record(action: record.action, decision: "canceled")
         return try JSONResponse.make(.ok, record.json, signer: context.responseSigner)

@@ -12,6 +12,8 @@ public struct ConduitRequestContext: RequestContext {
     public var identity: AuthenticatedRequest?
     /// Signs answers for ``identity``; set together with it.
     public var responseSigner: ResponseSigner?
+    /// Set when the request was signed with a run attempt's credential: what it may do is limited.
+    public var runScope: RunScope?
     /// Filled by controllers, read by the middleware when it logs the request.
     public let summary = RequestSummary()
 

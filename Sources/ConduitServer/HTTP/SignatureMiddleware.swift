@@ -24,10 +24,14 @@ public struct SignatureMiddleware: RouterMiddleware {
     /// How many refusals are audited in full (the rest are summarised).
     let refusals: RefusalBudget
 
+    /// The credentials of active run attempts (keyids the secrets file does not know).
+    let runCredentials: RunCredentials?
+
     public init(
         state: BrokerState, authenticator: RequestAuthenticator, bodyLimit: Int, store: ConduitStore? = nil,
-        refusals: RefusalBudget = RefusalBudget()
+        refusals: RefusalBudget = RefusalBudget(), runCredentials: RunCredentials? = nil
     ) {
+        self.runCredentials = runCredentials
         self.state = state
         self.authenticator = authenticator
         self.bodyLimit = bodyLimit
@@ -49,22 +53,37 @@ public struct SignatureMiddleware: RouterMiddleware {
                 throw APIError.bodyTooLarge(limit: bodyLimit)
             }
             let secrets = state.snapshot.secrets
-            let identity: AuthenticatedRequest
+            let credentials = runCredentials
+            var identity: AuthenticatedRequest
             do {
                 identity = try authenticator.authenticate(
-                    Self.components(of: request), body: Array(buffer: body), secrets: secrets,
-                    now: Int64(Date().timeIntervalSince1970))
+                    Self.components(of: request), body: Array(buffer: body),
+                    key: { secrets[$0]?.keyBytes ?? credentials?[$0]?.key }, now: Int64(Date().timeIntervalSince1970))
             } catch {
                 throw error.apiError
             }
+            var context = context
+            let key: [UInt8]
+            if let secret = secrets[identity.user] {
+                key = secret.keyBytes
+            } else if let credential = credentials?[identity.user] {
+                // An attempt's credential acts as the run's submitter, within the run's scope.
+                key = credential.key
+                identity.user = credential.submitter
+                context.runScope = credential.scope
+            } else {
+                throw APIError.internalError
+            }
             user = identity.user
             context.summary.record(user: identity.user)
-            guard let key = secrets[identity.user]?.keyBytes else { throw APIError.internalError }
             let signer = ResponseSigner(identity: identity, key: key)
-            var context = context
             context.identity = identity
             context.responseSigner = signer
             do {
+                if let scope = context.runScope, !RunScope.allows(method: request.method.rawValue, path: request.uri.path) {
+                    throw RunError.forbidden(
+                        "the credential of attempt \(scope.attempt) of run \(scope.run) may only submit tool-use and the catalog's actions, and read or withdraw its own requests")
+                }
                 let answer = try await next(request, context)
                 // Controllers sign where they build the body; anything else is signed here.
                 response = answer.headers[.signature] != nil ? answer : try await signer.sign(answer)

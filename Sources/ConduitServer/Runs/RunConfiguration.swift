@@ -17,6 +17,9 @@ public struct RunConfiguration: Sendable, Equatable {
     public var clientProgram: String?
     /// Where worktrees go (default: `worktrees/` beside the database).
     public var worktrees: String?
+    /// The broker's environment, which runners get a scrubbed part of (the command passes it in:
+    /// libraries never read the environment).
+    public var environment: [String: String] = [:]
 
     public init(
         policiesDirectory: String = ServerDefaults.runs, policiesRequired: Bool = false, projects: [String: String] = [:],

@@ -52,4 +52,16 @@ public final class RunCredentials: Sendable {
 public struct RunScope: Sendable, Equatable {
     public var run: String
     public var attempt: Int
+
+    /// The only routes such a request may reach: submitting an action (which the actions
+    /// controller limits to `tool-use` and the catalog's own), and reading or withdrawing one of
+    /// its requests (which it limits to the run's). Everything else is 403.
+    public static func allows(method: String, path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        switch (method, parts.count) {
+        case ("POST", 3): return parts[1] == "v1" && parts[2] == "actions"
+        case ("GET", 4), ("DELETE", 4): return parts[1] == "v1" && parts[2] == "actions" && !parts[3].isEmpty
+        default: return false
+        }
+    }
 }

@@ -27,16 +27,25 @@ public actor RunSupervisor {
     private var subscription: EventHub.Subscription?
 
     public init(
-        broker: ActionBroker, configuration: RunConfiguration, dataDirectory: String, environment: [String: String] = [:],
-        logger: Logger = Logger(label: "conduit.runs")
+        broker: ActionBroker, configuration: RunConfiguration, dataDirectory: String, logger: Logger = Logger(label: "conduit.runs")
     ) {
         self.broker = broker
         self.configuration = configuration
-        self.environment = environment
+        self.environment = configuration.environment
         self.logger = logger
         worktrees = RunWorktrees(directory: configuration.worktrees ?? dataDirectory + "/worktrees")
         attemptFiles = dataDirectory + "/attempts"
         client = configuration.clientProgram ?? Self.besideExecutable("ccc-client")
+    }
+
+    /// The URL the runners' hook and MCP server reach the broker at: its own address, or loopback
+    /// when it listens on every interface.
+    public static func loopbackURL(host: String, port: Int) -> String {
+        switch host {
+        case "0.0.0.0", "": "http://127.0.0.1:\(port)"
+        case "::": "http://[::1]:\(port)"
+        default: host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+        }
     }
 
     /// `name` beside the running executable.

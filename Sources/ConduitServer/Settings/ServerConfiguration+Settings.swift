@@ -32,6 +32,28 @@ extension ServerConfiguration {
         let notify = settings.list("notify")
         self.notify = notify.isEmpty ? nil : notify
         eventBuffer = try settings.required(integer: "event-buffer")
+        var projects: [String: String] = [:]
+        for text in settings.list("projects") {
+            let (name, path) = try Self.project(text, workingDirectory: workingDirectory)
+            guard projects[name] == nil else { throw ServerSettings.Problem(description: "project \"\(name)\" is named twice") }
+            projects[name] = path
+        }
+        runs = RunConfiguration(
+            policiesDirectory: try settings.required(string: "runs"), policiesRequired: settings.values["runs"]?.source != .default,
+            projects: projects, maxActiveRuns: try settings.required(integer: "max-active-runs"),
+            runnerProgram: try settings.required(string: "claude"), worktrees: settings.string("worktrees"))
+    }
+
+    /// `NAME=PATH`: a project name (lower-case letters, digits, '-') and its directory (made absolute).
+    static func project(_ text: String, workingDirectory: String) throws(ServerSettings.Problem) -> (String, String) {
+        guard let equals = text.firstIndex(of: "="), case let name = String(text[..<equals]),
+            ActionDefinition.isValidActionName(name), case let path = String(text[text.index(after: equals)...]), !path.isEmpty
+        else {
+            throw ServerSettings.Problem(
+                description: "a project is NAME=PATH (NAME: lower-case letters, digits and '-'), got \"\(text)\"")
+        }
+        let absolute = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
+        return (name, (absolute as NSString).standardizingPath)
     }
 }
 

@@ -57,6 +57,11 @@ public struct ServerSettings: Sendable {
             Key(name: "event-buffer", kind: .integer(16...1_000_000), defaultValue: .integer(ServerDefaults.eventBuffer)),
             Key(name: "log-level", kind: .string, defaultValue: .string(ServerDefaults.logLevel)),
             Key(name: "notify", kind: .list, defaultValue: .list([])),
+            Key(name: "runs", kind: .string, defaultValue: .string(ServerDefaults.runs)),
+            Key(name: "projects", kind: .list, defaultValue: .list([])),
+            Key(name: "max-active-runs", kind: .integer(1...64), defaultValue: .integer(ServerDefaults.maxActiveRuns)),
+            Key(name: "claude", kind: .string, defaultValue: .string(ServerDefaults.claude)),
+            Key(name: "worktrees", kind: .string, defaultValue: nil),
         ]
     }
 
@@ -133,6 +138,16 @@ public struct ServerSettings: Sendable {
             switch (key.kind, raw) {
             case (.string, let text as String): value = .string(text)
             case (.integer, let number as Int): value = .integer(number)
+            case (.list, let mapping as [String: Any]) where name == "projects":
+                // projects: {demo: /home/me/demo} — the same as --project demo=/home/me/demo.
+                var pairs: [String] = []
+                for (project, directory) in mapping.sorted(by: { $0.key < $1.key }) {
+                    guard let directory = directory as? String else {
+                        throw Problem(description: "\(path): \"projects\" maps names to paths (strings)")
+                    }
+                    pairs.append("\(project)=\(directory)")
+                }
+                value = .list(pairs)
             case (.list, let items as [Any]):
                 let texts = items.compactMap { $0 as? String }
                 guard texts.count == items.count else { throw Problem(description: "\(path): \"\(name)\" must be a list of strings") }

@@ -1,0 +1,16 @@
+import ServiceLifecycle
+
+/// Ends the processes of active runs when the broker stops gracefully (they are marked
+/// `interrupted` at the next start); returns (never throws) on graceful shutdown.
+public struct RunService: Service {
+    let supervisor: RunSupervisor
+
+    public init(supervisor: RunSupervisor) {
+        self.supervisor = supervisor
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await supervisor.stop()
+    }
+}
