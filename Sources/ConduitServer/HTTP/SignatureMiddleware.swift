@@ -63,12 +63,13 @@ public struct SignatureMiddleware: RouterMiddleware {
                 throw error.apiError
             }
             var context = context
-            let key: [UInt8]
+            let signer: ResponseSigner
             if let secret = secrets[identity.user] {
-                key = secret.keyBytes
+                signer = ResponseSigner(identity: identity, key: secret.keyBytes)
             } else if let credential = credentials?[identity.user] {
-                // An attempt's credential acts as the run's submitter, within the run's scope.
-                key = credential.key
+                // An attempt's credential acts as the run's submitter, within the run's scope; the
+                // answer is signed for the keyid that asked.
+                signer = ResponseSigner(identity: identity, key: credential.key)
                 identity.user = credential.submitter
                 context.runScope = credential.scope
             } else {
@@ -76,7 +77,6 @@ public struct SignatureMiddleware: RouterMiddleware {
             }
             user = identity.user
             context.summary.record(user: identity.user)
-            let signer = ResponseSigner(identity: identity, key: key)
             context.identity = identity
             context.responseSigner = signer
             do {

@@ -49,6 +49,8 @@ struct ToolCalls {
     /// for a person (nil: no change to that).
     mutating func observe(_ event: BrokerEvent, attempt: Int) -> (changes: [ConduitStore.RunChange], waiting: Bool?) {
         let record = event.record
+        // The MCP server listing the catalog is no tool call of the agent's.
+        guard record.action != ActionDefinition.listActions.name else { return ([], nil) }
         var toolUseID: String?
         if let index = calls.firstIndex(where: { $0.request == record.id }) {
             toolUseID = calls[index].id
@@ -62,7 +64,9 @@ struct ToolCalls {
             return ([], true)
         }
         let wasPending = pending.remove(record.id) != nil
-        guard record.status != .running, !decided.contains(record.id) else { return ([], nil) }
+        // Decided: the attempt waits no more once none of its requests is pending.
+        let waiting: Bool? = wasPending && pending.isEmpty ? false : nil
+        guard record.status != .running, !decided.contains(record.id) else { return ([], waiting) }
         decided.insert(record.id)
         var data: [String: JSONValue] = [
             "attempt": .integer(Int64(attempt)), "request": .string(record.id), "action": .string(record.action),
@@ -72,7 +76,7 @@ struct ToolCalls {
         if let toolUseID { data["tool_use_id"] = .string(toolUseID) }
         if let by = record.decision?.by { data["by"] = .string(by) }
         if let reason = record.reason { data["reason"] = .string(reason) }
-        return ([.init(.toolDecision, .object(data))], wasPending && pending.isEmpty ? false : nil)
+        return ([.init(.toolDecision, .object(data))], waiting)
     }
 
     /// The first unmatched call the record is the request for: `tool-use` names the tool and its
