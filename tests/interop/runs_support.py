@@ -9,22 +9,22 @@ import time
 
 from broker_api import call
 from claude_code import CLAUDE
-from conftest import REPOSITORY, make_home, start_broker
+from conftest import BIN, REPOSITORY, make_home, start_broker
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 # The shipped tool-use rules, plus what these tests let through without a person: writing a
-# file inside a run's worktree, and `sleep`.
+# file inside a run's worktree, and commands that wait forever (`tail -f /dev/null`).
 TEST_RULES = """  - policy: auto-accept
     description: writing inside a run's worktree (tests)
     match:
       tool: {glob: Write}
       input.file_path: {regex: '.*/worktrees/[0-9a-f-]{36}/[a-z0-9.]+'}
   - policy: auto-accept
-    description: sleeping (tests)
+    description: waiting forever (tests)
     match:
       tool: {glob: Bash}
-      input.command: {regex: 'sleep [0-9]+( & sleep [0-9]+)*( ; sleep [0-9]+)?'}
+      input.command: {regex: 'tail -f /dev/null( & tail -f /dev/null)*'}
 """
 
 
@@ -53,8 +53,10 @@ def write_policy(runs, name, text):
 class RunBroker:
     """`ccc-server` with runs on: policies in `home/runs`, the project `demo`, the model at `model.url`."""
 
-    def __init__(self, home, model, policies, *, queued_writes=False, extra_env=None):
+    def __init__(self, home, model, policies, *, queued_writes=False, extra_env=None, users=()):
         make_home(home)
+        for user in users:
+            subprocess.run([BIN / "ccc-keygen", "--add", user], cwd=home, check=True, capture_output=True)
         self.home = home
         self.project = make_project(home / "demo")
         self.worktrees = home / "data" / "worktrees"

@@ -76,3 +76,224 @@ def test_a_queued_write_makes_the_run_wait_until_approved_then_it_succeeds_and_i
     assert decision["data"]["outcome"] == "allowed" and decision["data"]["by"] == "user"
     assert decision["data"]["request"] == pending["id"] and decision["data"]["tool_use_id"] == call_event["data"]["tool_use_id"]
     assert [event["id"] for event in later] == [event["id"] for event in events[3:]], "Last-Event-ID replays what came after it"
+
+
+RETRYING = """description: Two files, the second proven by a check
+policy: auto-accept
+timeout: 120
+max_attempts: 2
+checks:
+  - name: the second file
+    run: [cat, second.txt]
+    on_fail: retry
+"""
+
+
+def test_a_check_that_fails_once_makes_a_second_attempt_told_its_output_which_resumes_the_session_and_succeeds(tmp_path):
+    seen = {}
+
+    def second(request):
+        seen["retry"] = json.dumps(request["messages"])
+        return write("second.txt", "here\n")(request)
+    with ScriptedModel([text("First try."), second, text("Second try.")]) as model:
+        runs = RunBroker(tmp_path, model, {"retrying": RETRYING})
+        try:
+            [run] = runs.submit("retrying", "Write two files.").json()["runs"]
+            done = runs.finished(run["id"])
+        finally:
+            runs.stop()
+    assert done["status"] == "succeeded", json.dumps(done, indent=1)
+    first, again = done["attempts"]
+    assert first["status"] == "failed" and first["reason"] == 'check "the second file" failed (exit code 1)'
+    assert "No such file" in first["checks"][0]["output"]
+    assert 'The check \\"the second file\\"' in seen["retry"] and "No such file" in seen["retry"], "the retry prompt names the check and its output"
+    assert "Write two files." in seen["retry"], "the second attempt resumed the first one's session"
+    assert again["session"] == first["session"] and again["prompt"].startswith('The check "the second file"')
+    assert again["checks"] == [{"name": "the second file", "exitCode": 0, "passed": True, "output": "here\n"}]
+    assert done["result"] == "Second try."
+
+
+def test_fanout_three_gives_three_runs_on_three_branches_in_one_group(tmp_path):
+    with ScriptedModel([]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK})
+        try:
+            answer = runs.submit("quick", fanout=3).json()
+            done = [runs.finished(run["id"]) for run in answer["runs"]]
+            listed = call(runs.broker, "GET", f"/v1/runs?group={answer['group']}", user="agent").json()["runs"]
+        finally:
+            runs.stop()
+    assert [run["status"] for run in done] == ["succeeded"] * 3
+    assert {run["group"] for run in done} == {answer["group"]} and len({run["id"] for run in done}) == 3
+    assert sorted(run["id"] for run in listed) == sorted(run["id"] for run in done)
+    branches = git("branch", "--list", "conduit/*", "--format=%(refname:short)", cwd=runs.project).split()
+    assert sorted(branches) == sorted(f"conduit/{run['id']}" for run in done)
+    assert len({str(runs.worktrees / run["id"]) for run in done}) == 3
+
+
+def test_rm_rf_inside_a_run_is_denied_by_the_shipped_rules_and_the_reason_reaches_the_agent(tmp_path):
+    def remove(request):
+        return tool_use("Bash", {"command": f"rm -rf {worktree_of(request)}/keep", "description": "clean up"})
+    with ScriptedModel([remove, text("Could not.")]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK})
+        try:
+            [run] = runs.submit("quick").json()["runs"]
+            done = runs.finished(run["id"])
+            events = runs.events(run["id"])
+        finally:
+            runs.stop()
+    assert (runs.worktrees / run["id"] / "keep").exists(), "nothing was deleted"
+    [decision] = [event["data"] for event in events if event["event"] == "tool.decision"]
+    assert decision["outcome"] == "denied" and "recursive forced delete" in decision["by"], decision
+    [(_, said, is_error)] = model.results()
+    assert is_error and "recursive forced delete" in said, said
+    assert done["status"] == "succeeded"
+
+
+QUEUED_START = "description: Needs a person to start\npolicy: queue\ntimeout: 120\n"
+
+
+def test_a_queue_policy_holds_the_start_until_approved_and_a_denial_ends_the_run_denied(tmp_path):
+    with ScriptedModel([]) as model:
+        runs = RunBroker(tmp_path, model, {"careful": QUEUED_START})
+        try:
+            answer = runs.submit("careful", "Please start.")
+            assert answer.status_code == 202
+            [run] = answer.json()["runs"]
+            assert run["status"] == "pending" and run["request"]
+            pending = wait_for_pending(runs.broker, "run", lambda record: record["id"] == run["request"])
+            assert pending["params"] == {"policy": "careful", "project": "demo", "prompt": "Please start.", "fanout": 1}
+            assert runs.run(run["id"])["status"] == "pending"
+            decide(runs.broker, pending["id"], "approve")
+            assert runs.finished(run["id"])["status"] == "succeeded"
+
+            [refused] = runs.submit("careful", "Start again.").json()["runs"]
+            decide(runs.broker, refused["request"], "deny", "not today")
+            denied = runs.finished(refused["id"])
+            audit = call(runs.broker, "GET", "/v1/audit?action=run&limit=100").json()["entries"]
+        finally:
+            runs.stop()
+    assert denied["status"] == "denied" and "not today" in denied["reason"] and denied["attempts"] == []
+    events = {entry["event"] for entry in audit}
+    assert {"run.submitted", "run.decided", "run.attempt.started", "run.finished"} <= events, events
+
+
+def test_an_auto_deny_policy_answers_403_and_unknown_policies_and_projects_400(tmp_path):
+    with ScriptedModel([]) as model:
+        runs = RunBroker(tmp_path, model, {"never": "description: Never\npolicy: auto-deny\n"})
+        try:
+            refused = runs.submit("never")
+            unknown = runs.submit("nope")
+            body = {"policy": "never", "project": "elsewhere", "prompt": "x"}
+            elsewhere = call(runs.broker, "POST", "/v1/runs", body, user="agent")
+            extra = call(runs.broker, "POST", "/v1/runs", {**body, "project": "demo", "path": "/"}, user="agent")
+        finally:
+            runs.stop()
+    assert refused.status_code == 403 and refused.json()["runs"][0]["status"] == "denied"
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "unknown_run_policy"
+    assert elsewhere.status_code == 400 and elsewhere.json()["error"]["code"] == "unknown_project"
+    assert extra.status_code == 400 and extra.json()["error"]["code"] == "invalid_body"
+
+
+def sleeper(request):
+    # Claude Code blocks long `sleep`s itself; these wait forever (Bash's own timeout is 2 minutes).
+    return tool_use("Bash", {"command": "tail -f /dev/null & tail -f /dev/null", "description": "wait"})
+
+
+def test_cancel_leaves_no_process_of_the_run_alive_its_bash_commands_included(tmp_path):
+    with ScriptedModel([sleeper, text("Woke up.")]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK})
+        try:
+            [run] = runs.submit("quick").json()["runs"]
+            runs.until(run["id"], lambda state: len(marked_processes(state["id"])) >= 3, timeout=60,
+                       what="the runner and its Bash command's sleeps to be running")
+            cancelled = call(runs.broker, "POST", f"/v1/runs/{run['id']}/cancel", user="agent")
+            assert cancelled.status_code == 200, cancelled.text
+            done = runs.finished(run["id"])
+            again = call(runs.broker, "POST", f"/v1/runs/{run['id']}/cancel", user="agent")
+        finally:
+            runs.stop()
+    assert cancelled.json()["status"] == "cancelled" and done["status"] == "cancelled"
+    assert done["reason"] == "cancelled by agent" and done["attempts"][0]["status"] == "cancelled"
+    assert marked_processes(run["id"]) == [], "every process of the run is gone"
+    assert again.status_code == 409
+
+
+def test_a_restart_marks_an_active_run_interrupted_and_leaves_none_of_its_processes(tmp_path):
+    with ScriptedModel([sleeper, text("Woke up.")]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK})
+        [run] = runs.submit("quick").json()["runs"]
+        runs.until(run["id"], lambda state: len(marked_processes(state["id"])) >= 3, timeout=60,
+                   what="the run's processes to be running")
+        runs.server.process.kill()
+        runs.server.process.wait(timeout=10)
+        runs.start()
+        try:
+            done = runs.run(run["id"])
+        finally:
+            runs.stop()
+    assert done["status"] == "failed" and done["reason"] == "interrupted", done
+    assert done["attempts"][0]["status"] == "failed" and done["attempts"][0]["reason"] == "interrupted"
+    assert marked_processes(run["id"]) == []
+
+
+def test_max_turns_is_honoured(tmp_path):
+    policy = "description: One turn only\npolicy: auto-accept\ntimeout: 120\nmax_turns: 1\n"
+    readme = lambda request: tool_use("Read", {"file_path": f"{worktree_of(request)}/README"})  # noqa: E731
+    with ScriptedModel([readme, readme, text("done")]) as model:
+        runs = RunBroker(tmp_path, model, {"short": policy})
+        try:
+            [run] = runs.submit("short").json()["runs"]
+            done = runs.finished(run["id"])
+        finally:
+            runs.stop()
+    assert done["status"] == "failed" and "error_max_turns" in done["reason"], done["reason"]
+
+
+def test_the_attempts_credential_works_only_for_its_own_requests_while_it_runs_and_a_stranger_sees_no_run(tmp_path):
+    with ScriptedModel([write("fix.txt", "fixed\n"), text("Fixed it.")]) as model:
+        runs = RunBroker(tmp_path, model, {"checked": CHECKED}, queued_writes=True, users=["mallory"])
+        try:
+            [run] = runs.submit("checked").json()["runs"]
+            pending = wait_for_pending(runs.broker, "tool-use", lambda record: record.get("run") == run["id"], timeout=60)
+            keyid = f"run-{run['id']}-1"
+            credential = json.loads((tmp_path / "attempts" / f"{run['id']}-1" / "secrets.json").read_text())
+            runs.broker.secrets[keyid] = credential[keyid]
+            own = call(runs.broker, "GET", f"/v1/actions/{pending['id']}", user=keyid)
+            queue = call(runs.broker, "GET", "/v1/queue", user=keyid)
+            start = call(runs.broker, "POST", "/v1/runs", {"policy": "checked", "project": "demo", "prompt": "x"}, user=keyid)
+            approve = call(runs.broker, "POST", f"/v1/actions/{pending['id']}/approve", {}, user=keyid)
+            stranger = call(runs.broker, "GET", f"/v1/runs/{run['id']}", user="mallory")
+            events = call(runs.broker, "GET", f"/v1/runs/{run['id']}/events", user="mallory")
+            decide(runs.broker, pending["id"], "approve")
+            runs.finished(run["id"])
+            from test_rfc9421_interop import prepare, send
+            after = send(prepare(runs.broker, "GET", f"/v1/actions/{pending['id']}", user=keyid, nonce="after-the-attempt"))
+        finally:
+            runs.stop()
+    assert own.status_code == 200 and own.json()["run"] == run["id"]
+    assert queue.status_code == 403 and start.status_code == 403 and approve.status_code == 403
+    assert stranger.status_code == 404 and events.status_code == 404
+    assert after.status_code == 401 and after.json()["error"]["code"] == "unknown_key"
+
+
+def test_a_message_to_a_finished_run_resumes_its_session_in_the_same_worktree(tmp_path):
+    seen = {}
+
+    def follow_up(request):
+        seen["messages"] = json.dumps(request["messages"])
+        return write("more.txt", "more\n")(request)
+    with ScriptedModel([text("First."), follow_up, text("More done.")]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK})
+        try:
+            [run] = runs.submit("quick", "Do the task.").json()["runs"]
+            assert runs.finished(run["id"])["status"] == "succeeded"
+            answer = call(runs.broker, "POST", f"/v1/runs/{run['id']}/messages", {"prompt": "One more thing."}, user="agent")
+            assert answer.status_code == 202, answer.text
+            done = runs.until(run["id"], lambda state: len(state["attempts"]) == 2 and state["status"] == "succeeded")
+        finally:
+            runs.stop()
+    first, second = done["attempts"]
+    assert second["prompt"] == "One more thing." and second["session"] == first["session"]
+    assert "Do the task." in seen["messages"] and "One more thing." in seen["messages"]
+    assert git("show", f"conduit/{run['id']}:more.txt", cwd=runs.project) == "more"
+    assert git("log", "--format=%s", f"main..conduit/{run['id']}", cwd=runs.project) == "conduit: attempt 2"
