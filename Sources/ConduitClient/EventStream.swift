@@ -5,15 +5,16 @@ import NIOCore
 import NIOHTTP1
 
 extension ConduitHTTPClient {
-    /// Opens `GET /v1/events` and returns its events as they arrive, once the answer's signature
+    /// Opens `GET /v1/events` (or another event stream, `target`: a run's, `/v1/runs/{id}/events`)
+    /// and returns its events as they arrive, once the answer's signature
     /// (over `@status` and `content-type`) verified for this request. With `lastEventID`, the server
     /// first replays what came after it. The sequence ends when the server closes the stream, and
     /// throws ``ClientError/unreachable(_:)`` if the connection fails. `onComment` receives comment
     /// lines (the server's heartbeats), for callers that watch the connection's liveness.
-    public func events(lastEventID: String? = nil, onComment: (@Sendable (String) -> Void)? = nil) async throws(ClientError)
-        -> AsyncThrowingStream<ServerSentEvent, any Error>
-    {
-        var (request, nonce) = try signedRequest(method: "GET", target: "/v1/events", accept: "text/event-stream")
+    public func events(
+        target: String = "/v1/events", lastEventID: String? = nil, onComment: (@Sendable (String) -> Void)? = nil
+    ) async throws(ClientError) -> AsyncThrowingStream<ServerSentEvent, any Error> {
+        var (request, nonce) = try signedRequest(method: "GET", target: target, accept: "text/event-stream")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response: HTTPClientResponse
         do {
@@ -32,6 +33,7 @@ extension ConduitHTTPClient {
             }
             let answer = ConduitResponse(status: status, body: bytes, verified: false)
             if status == 401 { throw .signatureRefused(user: credentials.user, answer) }
+            if status == 404 { throw .usage(answer.errorMessage ?? "not found") }
             let message = answer.errorMessage ?? "status \(status)"
             throw .unreachable("the event stream was refused: \(message)")
         }

@@ -13,8 +13,10 @@ struct ClientCommand: AsyncParsableCommand {
             ccc-client mcp [<options>]     (an MCP server on stdio, for Claude Code)
             ccc-client hook [<options>]    (a PreToolUse hook, for Claude Code)
             ccc-client grants [revoke <id>] [<options>]   (remembered approvals)
+            ccc-client run --policy NAME --project NAME [--fanout N] [--no-wait] PROMPT…   (a supervised agent run)
+            ccc-client runs [--group G] [--status S]   (supervised runs)
             """,
-        subcommands: [SendCommand.self, MCPCommand.self, HookCommand.self, GrantsCommand.self],
+        subcommands: [SendCommand.self, MCPCommand.self, HookCommand.self, GrantsCommand.self, RunCommand.self, RunsCommand.self],
         defaultSubcommand: SendCommand.self)
 
     /// Parses, runs, and exits with the documented code (usage errors: 2, not ArgumentParser's 64,
@@ -39,6 +41,8 @@ struct ClientCommand: AsyncParsableCommand {
         case let hook as HookCommand: Foundation.exit(await hook.decide())
         case let list as GrantsCommand.List: Foundation.exit(await list.execute())
         case let revoke as GrantsCommand.Revoke: Foundation.exit(await revoke.execute())
+        case let run as RunCommand: Foundation.exit(await run.start())
+        case let runs as RunsCommand: Foundation.exit(await runs.execute())
         default:
             // ArgumentParser's own commands (`help`).
             var other = command

@@ -297,3 +297,36 @@ def test_a_message_to_a_finished_run_resumes_its_session_in_the_same_worktree(tm
     assert "Do the task." in seen["messages"] and "One more thing." in seen["messages"]
     assert git("show", f"conduit/{run['id']}:more.txt", cwd=runs.project) == "more"
     assert git("log", "--format=%s", f"main..conduit/{run['id']}", cwd=runs.project) == "conduit: attempt 2"
+
+
+def test_ccc_client_run_prints_progress_on_stderr_the_record_on_stdout_and_exits_by_the_outcome(tmp_path):
+    from conftest import BIN
+    import subprocess
+    failing = "description: Always fails its check\npolicy: auto-accept\ntimeout: 120\nchecks: [{name: never, run: [\"false\"]}]\n"
+    with ScriptedModel([]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK, "failing": failing, "never": "description: Never runs\npolicy: auto-deny\n"})
+        client = [BIN / "ccc-client", "--secrets", tmp_path / "secrets.json", "--user", "agent", "--server", runs.broker.url]
+
+        def ccc(*arguments):
+            return subprocess.run([client[0], arguments[0], *client[1:], *arguments[1:]], capture_output=True, text=True, timeout=180)
+        try:
+            done = ccc("run", "--policy", "quick", "--project", "demo", "Say", "hello.")
+            failed = ccc("run", "--policy", "failing", "--project", "demo", "Try.")
+            denied = ccc("run", "--policy", "never", "--project", "demo", "No.")
+            unknown = ccc("run", "--policy", "nope", "--project", "demo", "No.")
+            started = ccc("run", "--policy", "quick", "--project", "demo", "--fanout", "2", "--no-wait", "Twice.")
+            group = json.loads(started.stdout)["group"]
+            for run in json.loads(started.stdout)["runs"]:
+                runs.finished(run["id"])
+            listed = ccc("runs", "--group", group)
+        finally:
+            runs.stop()
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["status"] == "succeeded" and record["prompt"] == "Say hello."
+    assert f"[{record['id'][:8]}] run.finished succeeded" in done.stderr and "attempt.started" in done.stderr
+    assert failed.returncode == 1 and json.loads(failed.stdout)["reason"] == 'check "never" failed (exit code 1)'
+    assert denied.returncode == 8 and json.loads(denied.stdout)["runs"][0]["status"] == "denied"
+    assert unknown.returncode == 2 and "unknown_run_policy" in unknown.stdout
+    assert started.returncode == 0 and len(json.loads(started.stdout)["runs"]) == 2
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)["runs"]) == 2
