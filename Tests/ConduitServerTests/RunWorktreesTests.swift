@@ -36,12 +36,12 @@ struct RunWorktreesTests {
         let worktree = try await worktrees.create(run: "r1", project: project)
         #expect(worktree == directory.file("data/worktrees/r1"))
         #expect(await RunWorktrees.isRepository(worktree))
-        #expect(try await worktrees.commitAttempt(1, in: worktree) == nil, "nothing changed, nothing committed")
+        #expect(try await worktrees.commitAttempt(1, run: "r1", project: project) == nil, "nothing changed, nothing committed")
         try directory.write("data/worktrees/r1/fix.txt", "fixed\n")
-        let stat = try #require(try await worktrees.commitAttempt(1, in: worktree))
+        let stat = try #require(try await worktrees.commitAttempt(1, run: "r1", project: project))
         #expect(stat.contains("fix.txt") && stat.contains("1 insertion"), "\(stat)")
         try directory.write("data/worktrees/r1/README", "hello again\n")
-        _ = try #require(try await worktrees.commitAttempt(2, in: worktree))
+        _ = try #require(try await worktrees.commitAttempt(2, run: "r1", project: project))
         #expect(try Self.git(["log", "--format=%s", "main..conduit/r1"], in: project) == "conduit: attempt 2\nconduit: attempt 1")
         #expect(try Self.git(["diff", "--name-only", "HEAD...conduit/r1"], in: project) == "README\nfix.txt")
         #expect(!FileManager.default.fileExists(atPath: directory.file("hook-ran")), "the project's hook never ran")
@@ -64,5 +64,23 @@ struct RunWorktreesTests {
             #expect(error.step == "git worktree add" && !error.output.isEmpty, "\(error)")
         }
         #expect(await !RunWorktrees.isRepository(directory.path))
+    }
+
+    /// The agent can rewrite the worktree's `.git` file: pointed at another repository, git would
+    /// commit there (under that repository's configuration). The broker names the repository itself.
+    @Test func aWorktreeWhoseGitFileNowPointsElsewhereStillCommitsToTheRunsBranchOnly() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let project = try Self.project(in: directory)
+        try directory.mkdir("other")
+        _ = try Self.git(["init", "--quiet", "-b", "main"], in: directory.file("other"))
+        let worktrees = RunWorktrees(directory: directory.file("worktrees"))
+        _ = try await worktrees.create(run: "r1", project: project)
+        try directory.write("worktrees/r1/.git", "gitdir: \(directory.file("other/.git"))\n")
+        try directory.write("worktrees/r1/fix.txt", "fixed\n")
+        _ = try #require(try await worktrees.commitAttempt(1, run: "r1", project: project))
+        #expect(try Self.git(["log", "--format=%s", "main..conduit/r1"], in: project) == "conduit: attempt 1")
+        let other = try Command.run("/usr/bin/git", ["log", "--oneline"], in: directory.file("other"))
+        #expect(other.exitCode != 0, "the other repository has no commit: \(other)")
     }
 }

@@ -23,9 +23,18 @@ public struct BrokerFixture: Sendable {
     public init(bodyLimit: Int = ServerDefaults.bodyLimit, defaultExpiry: Int = ServerDefaults.defaultExpires) throws {
         hostDirectory = TemporaryDirectory(prefix: "conduit-server-test").path
         try FileManager.default.createDirectory(atPath: hostDirectory + "/workspace", withIntermediateDirectories: true)
-        configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             secretsPath: "", volumes: [Volume(host: hostDirectory + "/workspace", container: "/workspace")],
             bodyLimit: bodyLimit, defaultExpiry: defaultExpiry)
+        // Runs never start in process (the broker listens nowhere): they stay queued.
+        configuration.runs = RunConfiguration(projects: ["demo": hostDirectory + "/demo"])
+        self.configuration = configuration
+        let runPolicies = RunPolicyParser()
+        let runs = try [
+            ("quick", "description: A quick task\npolicy: auto-accept\n"),
+            ("careful", "description: Needs a person to start\npolicy: queue\n"),
+            ("never", "description: Never runs\npolicy: auto-deny\n"),
+        ].map { try runPolicies.parse($0.1, name: $0.0, file: "\($0.0).yaml") }
         let parser = ActionFileParser()
         let actions = try [
             ("noop", "description: Records the decision.\npolicy: auto-accept\n"),
@@ -46,7 +55,7 @@ public struct BrokerFixture: Sendable {
                 "user": UserSecret(secret: Self.userSecret, canApprove: ["agent"]),
                 "boss": UserSecret(secret: Self.bossSecret, canApprove: ["agent", "user"]),
                 "stranger": UserSecret(secret: Self.strangerSecret),
-            ]), catalog: ActionCatalog(actions))
+            ]), catalog: ActionCatalog(actions), runs: RunPolicyCatalog(runs))
     }
 
     /// A broker over a fresh in-memory store.

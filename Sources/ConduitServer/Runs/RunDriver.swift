@@ -211,7 +211,7 @@ final class RunDriver: Sendable {
         attempt.costUSD = result?.costUSD
         if let session = result?.session { attempt.session = session }
         do {
-            attempt.diffStat = try await supervisor.worktrees.commitAttempt(number, in: worktree) ?? ""
+            attempt.diffStat = try await supervisor.worktrees.commitAttempt(number, run: id, project: projectPath) ?? ""
         } catch {
             attempt.diffStat = nil
             logger.error("run \(id): could not commit attempt \(number): \(error)")

@@ -2,6 +2,7 @@ import ConduitCore
 import ConduitStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Starts and supervises runs of coding agents: takes `POST /v1/runs`, holds a start for a person
 /// when the run policy says `queue`, starts at most ``RunConfiguration/maxActiveRuns`` at once (the
@@ -23,8 +24,8 @@ public actor RunSupervisor {
     private var brokerURL: String?
     private var queued: [String] = []
     private var drivers: [String: RunDriver] = [:]
-    private var observation: Task<Void, Never>?
-    private var subscription: EventHub.Subscription?
+    /// Follows the broker's events about runs' starts and runs' tool calls, from the start.
+    private let follower = Follower()
 
     public init(
         broker: ActionBroker, configuration: RunConfiguration, dataDirectory: String, logger: Logger = Logger(label: "conduit.runs")
@@ -36,6 +37,7 @@ public actor RunSupervisor {
         worktrees = RunWorktrees(directory: configuration.worktrees ?? dataDirectory + "/worktrees")
         attemptFiles = dataDirectory + "/attempts"
         client = configuration.clientProgram ?? Self.besideExecutable("ccc-client")
+        startObserving()
     }
 
     /// The URL the runners' hook and MCP server reach the broker at: its own address, or loopback
@@ -63,7 +65,6 @@ public actor RunSupervisor {
     /// processes killed), queues again those that were `queued`, settles starts decided meanwhile,
     /// and begins following the broker's decisions.
     public func recover() async throws {
-        startObserving()
         for (run, pids) in RunProcesses.findAll() {
             logger.warning("killing \(pids.count) process(es) left by run \(run)")
             RunProcesses.killAll(run: run)
@@ -100,21 +101,21 @@ public actor RunSupervisor {
 
     /// Cancels every active run (the broker is stopping); they end `failed`, `interrupted`, at the next start otherwise.
     public func stop() {
-        subscription?.cancel()
-        observation?.cancel()
+        follower.stop()
         for id in drivers.keys { RunProcesses.killAll(run: id) }
     }
 
-    private func startObserving() {
-        guard observation == nil else { return }
+    /// Events are handed over in the order they were published, one at a time.
+    private nonisolated func startObserving() {
         let (stream, continuation) = AsyncStream<BrokerEvent>.makeStream()
-        subscription = broker.store.events.subscribe { published in
+        let subscription = broker.store.events.subscribe { published in
             let record = published.event.record
             if record.run != nil || record.action == ActionDefinition.runStart.name { continuation.yield(published.event) }
         }
-        observation = Task { [weak self] in
+        let task = Task { [weak self] in
             for await event in stream { await self?.observe(event) }
         }
+        follower.started(subscription, task)
     }
 
     private func observe(_ event: BrokerEvent) async {
@@ -336,6 +337,23 @@ public actor RunSupervisor {
             timeMilliseconds: Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)), event: event.rawValue,
             user: run.submitter, actor: actor, action: "run", requestID: run.id, outcome: outcome, detail: .object(members))
     }
+}
+
+/// The subscription to the broker's events and the task that hands them to the supervisor.
+private final class Follower: Sendable {
+    private let state = Mutex<(EventHub.Subscription, Task<Void, Never>)?>(nil)
+
+    func started(_ subscription: EventHub.Subscription, _ task: Task<Void, Never>) {
+        state.withLock { $0 = (subscription, task) }
+    }
+
+    func stop() {
+        let current = state.withLock { state in defer { state = nil }; return state }
+        current?.0.cancel()
+        current?.1.cancel()
+    }
+
+    deinit { stop() }
 }
 
 /// Bounds on what a run request may ask.

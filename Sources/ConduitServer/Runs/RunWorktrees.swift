@@ -53,18 +53,29 @@ public struct RunWorktrees: Sendable {
         return worktree
     }
 
-    /// Commits everything attempt `number` changed in `worktree`; returns the commit's `--stat`,
-    /// or nil when nothing changed (no commit is made then).
-    public func commitAttempt(_ number: Int, in worktree: String) async throws(Failure) -> String? {
-        _ = try await Self.git(["-C", worktree, "add", "--all"], step: "git add")
-        let status = try await Self.git(["-C", worktree, "status", "--porcelain"], step: "git status")
+    /// Commits everything attempt `number` changed in run `id`'s worktree of `project`; returns
+    /// the commit's `--stat`, or nil when nothing changed (no commit is made then).
+    ///
+    /// git is told the worktree's own repository (`--git-dir`, `--work-tree`) rather than asked to
+    /// find it: the worktree's `.git` is a file the agent can rewrite, and one pointing at another
+    /// repository would make the broker commit there, under that repository's configuration.
+    public func commitAttempt(_ number: Int, run id: String, project: String) async throws(Failure) -> String? {
+        let common = try await Self.git(
+            ["-C", project, "rev-parse", "--path-format=absolute", "--git-common-dir"], step: "git rev-parse")
+        let repository = ["--git-dir=\(common)/worktrees/\(id)", "--work-tree=\(path(ofRun: id))"]
+        let branch = try await Self.git(repository + ["symbolic-ref", "--short", "HEAD"], step: "git symbolic-ref")
+        guard branch == RunRecord.branch(forRun: id) else {
+            throw Failure(step: "checking the branch", output: "the worktree is on \(branch), not \(RunRecord.branch(forRun: id))")
+        }
+        _ = try await Self.git(repository + ["add", "--all"], step: "git add")
+        let status = try await Self.git(repository + ["status", "--porcelain"], step: "git status")
         guard !status.isEmpty else { return nil }
         _ = try await Self.git(
-            [
-                "-C", worktree, "-c", "user.name=Conduit", "-c", "user.email=conduit@localhost", "commit", "--quiet",
-                "--no-verify", "-m", "conduit: attempt \(number)",
+            repository + [
+                "-c", "user.name=Conduit", "-c", "user.email=conduit@localhost", "commit", "--quiet", "--no-verify", "-m",
+                "conduit: attempt \(number)",
             ], step: "git commit")
-        return try await Self.git(["-C", worktree, "show", "--stat", "--format=", "HEAD"], step: "git show")
+        return try await Self.git(repository + ["show", "--stat", "--format=", "HEAD"], step: "git show")
     }
 
     /// Runs git with `arguments`; returns its standard output, trimmed.
