@@ -17,7 +17,8 @@ fi
 
 # Debian packages: SQLite and ncursesw headers (the build links both), tmux (drives ccc-queue in the
 # tests), faketime (steps the broker's wall clock in a test), Python (for the independent test
-# peers), curl (for the README's health check).
+# peers), curl (for the README's health check), git and make (supervised runs work in git worktrees;
+# the README's run walk-through checks with make).
 needed=()
 for package in libsqlite3-dev libncurses-dev tmux faketime; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || needed+=("$package")
@@ -25,6 +26,8 @@ done
 command -v python3 >/dev/null 2>&1 || needed+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || needed+=(python3-venv)
 command -v curl >/dev/null 2>&1 || needed+=(curl)
+command -v git >/dev/null 2>&1 || needed+=(git)
+command -v make >/dev/null 2>&1 || needed+=(make)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "bootstrap: installing ${needed[*]}" >&2

@@ -330,3 +330,71 @@ def test_ccc_client_run_prints_progress_on_stderr_the_record_on_stdout_and_exits
     assert unknown.returncode == 2 and "unknown_run_policy" in unknown.stdout
     assert started.returncode == 0 and len(json.loads(started.stdout)["runs"]) == 2
     assert listed.returncode == 0 and len(json.loads(listed.stdout)["runs"]) == 2
+
+
+def test_the_readmes_running_agents_walk_through_works_as_written(tmp_path):
+    """README "Running agents", step by step, with the scripted model for Claude Code's account and
+    a free port for 3016; the person approves through the API what ccc-queue would show."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    from conftest import BIN, REPOSITORY, make_home
+    from claude_code import CLAUDE
+    section = (REPOSITORY / "README.md").read_text().split("## Running agents", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith(("#", "export"))]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    commands = [line.replace("3016", port) for line in commands]
+    [server_line] = [line for line in commands if line.startswith("ccc-server ")]
+    [client_line] = [line for line in commands if line.startswith("ccc-client run ")]
+    setup = commands[:commands.index(server_line)]
+    inspect = commands[commands.index(client_line) + 1:]
+    make_home(tmp_path)
+    shutil.copytree(REPOSITORY / "actions", tmp_path / "actions")
+    shutil.copytree(REPOSITORY / "runs", tmp_path / "runs")
+    environment = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    for line in setup:
+        subprocess.run(["bash", "-c", line], cwd=tmp_path, env=environment, check=True, capture_output=True)
+
+    def fix(request):
+        return tool_use("Write", {"file_path": f"{worktree_of(request)}/README", "content": "fixed\n"})
+    with ScriptedModel([fix, text("Fixed.")]) as model:
+        server_environment = {**environment, "ANTHROPIC_BASE_URL": model.url, "ANTHROPIC_API_KEY": "sk-conduit-test",
+                              "CONDUIT_CLAUDE": str(CLAUDE), "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"}
+        log = open(tmp_path / "server.log", "w+")
+        server = subprocess.Popen(["bash", "-c", "exec " + server_line], cwd=tmp_path, env=server_environment, stdout=log,
+                                  stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while "listening on" not in (tmp_path / "server.log").read_text():
+                assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "server.log").read_text()
+                time.sleep(0.05)
+            from conftest import Broker
+            broker = Broker(f"http://127.0.0.1:{port}", json.loads((tmp_path / "secrets.json").read_text()), tmp_path)
+            stop = threading.Event()
+
+            def person():
+                while not stop.is_set():
+                    for record in call(broker, "GET", "/v1/queue").json()["pending"]:
+                        decide(broker, record["id"], "approve")
+                    time.sleep(0.1)
+            approver = threading.Thread(target=person, daemon=True)
+            approver.start()
+            done = subprocess.run(["bash", "-c", client_line], cwd=tmp_path, env=environment, capture_output=True, text=True,
+                                  timeout=180)
+            stop.set()
+            approver.join(timeout=5)
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}\n{(tmp_path / 'server.log').read_text()[-2000:]}"
+    record = json.loads(done.stdout)
+    assert record["status"] == "succeeded" and record["attempts"][0]["checks"][0]["name"] == "unit tests"
+    assert "run.status pending" in done.stderr and "check.finished unit tests: passed" in done.stderr
+    outputs = [subprocess.run(["bash", "-c", line.replace("RUN_ID", record["id"])], cwd=tmp_path, env=environment,
+                              capture_output=True, text=True, check=True).stdout for line in inspect]
+    assert "conduit: attempt 1" in outputs[0] and "+fixed" in outputs[1]
+    assert (tmp_path / "data" / "worktrees" / record["id"]).is_dir(), "the worktree is beside the database"

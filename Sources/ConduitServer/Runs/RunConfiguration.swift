@@ -35,10 +35,17 @@ public struct RunConfiguration: Sendable, Equatable {
         self.worktrees = worktrees
     }
 
-    /// The broker's data directory: the database's, or the working directory for `:memory:`.
+    /// The broker's data directory, absolute: the database's, or the working directory for `:memory:`.
+    /// (Absolute because git is run with `-C PROJECT`: a relative worktree path would land inside the project.)
     public static func dataDirectory(databasePath: String) -> String {
-        guard databasePath != ":memory:" else { return FileManager.default.currentDirectoryPath }
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        guard databasePath != ":memory:" else { return workingDirectory }
         let directory = (databasePath as NSString).deletingLastPathComponent
-        return directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
+        return absolute(directory.isEmpty ? "." : directory, in: workingDirectory)
+    }
+
+    /// `path` made absolute against `directory`, `.` and `..` resolved.
+    public static func absolute(_ path: String, in directory: String) -> String {
+        ((path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)) as NSString).standardizingPath
     }
 }

@@ -41,7 +41,14 @@ extension ServerConfiguration {
         runs = RunConfiguration(
             policiesDirectory: try settings.required(string: "runs"), policiesRequired: settings.values["runs"]?.source != .default,
             projects: projects, maxActiveRuns: try settings.required(integer: "max-active-runs"),
-            runnerProgram: try settings.required(string: "claude"), worktrees: settings.string("worktrees"))
+            runnerProgram: Self.program(try settings.required(string: "claude"), workingDirectory: workingDirectory),
+            worktrees: settings.string("worktrees").map { RunConfiguration.absolute($0, in: workingDirectory) })
+    }
+
+    /// A program named by a path is made absolute (the runner starts in a worktree); a bare name is
+    /// looked up on `PATH`.
+    static func program(_ text: String, workingDirectory: String) -> String {
+        text.contains("/") ? RunConfiguration.absolute(text, in: workingDirectory) : text
     }
 
     /// `NAME=PATH`: a project name (lower-case letters, digits, '-') and its directory (made absolute).
@@ -52,8 +59,7 @@ extension ServerConfiguration {
             throw ServerSettings.Problem(
                 description: "a project is NAME=PATH (NAME: lower-case letters, digits and '-'), got \"\(text)\"")
         }
-        let absolute = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
-        return (name, (absolute as NSString).standardizingPath)
+        return (name, RunConfiguration.absolute(path, in: workingDirectory))
     }
 }
 
