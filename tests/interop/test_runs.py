@@ -398,3 +398,47 @@ def test_the_readmes_running_agents_walk_through_works_as_written(tmp_path):
                               capture_output=True, text=True, check=True).stdout for line in inspect]
     assert "conduit: attempt 1" in outputs[0] and "+fixed" in outputs[1]
     assert (tmp_path / "data" / "worktrees" / record["id"]).is_dir(), "the worktree is beside the database"
+
+
+def test_max_active_runs_holds_the_others_queued_until_a_slot_frees(tmp_path):
+    with ScriptedModel([]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK}, extra_env={"CONDUIT_MAX_ACTIVE_RUNS": "1"})
+        try:
+            answer = runs.submit("quick", fanout=3).json()
+            done = [runs.finished(run["id"]) for run in answer["runs"]]
+        finally:
+            runs.stop()
+    assert [run["status"] for run in done] == ["succeeded"] * 3
+    spans = sorted((run["attempts"][0]["started"], run["attempts"][0]["finished"]) for run in done)
+    for (_, finished), (started, _) in zip(spans, spans[1:]):
+        assert finished <= started, f"one slot: no two runs were active at once ({spans})"
+
+
+def test_cancelling_a_waiting_run_withdraws_its_pending_tool_request(tmp_path):
+    with ScriptedModel([write("fix.txt", "fixed\n"), text("Fixed it.")]) as model:
+        runs = RunBroker(tmp_path, model, {"checked": CHECKED}, queued_writes=True)
+        try:
+            [run] = runs.submit("checked").json()["runs"]
+            pending = wait_for_pending(runs.broker, "tool-use", lambda record: record.get("run") == run["id"], timeout=60)
+            runs.until(run["id"], lambda state: state["status"] == "waiting")
+            call(runs.broker, "POST", f"/v1/runs/{run['id']}/cancel", user="user")
+            done = runs.finished(run["id"])
+            request = call(runs.broker, "GET", f"/v1/actions/{pending['id']}").json()
+        finally:
+            runs.stop()
+    assert done["status"] == "cancelled" and done["reason"] == "cancelled by user"
+    assert request["status"] == "canceled", "nobody can approve a tool call of a cancelled run later"
+    assert not (runs.worktrees / run["id"] / "fix.txt").exists()
+
+
+def test_an_attempt_past_its_timeout_fails_with_every_process_killed(tmp_path):
+    policy = "description: Three seconds\npolicy: auto-accept\ntimeout: 3\n"
+    with ScriptedModel([sleeper, text("Woke up.")]) as model:
+        runs = RunBroker(tmp_path, model, {"brief": policy})
+        try:
+            [run] = runs.submit("brief").json()["runs"]
+            done = runs.finished(run["id"], timeout=60)
+        finally:
+            runs.stop()
+    assert done["status"] == "failed" and done["reason"] == "timed out after 3 s", done["reason"]
+    assert marked_processes(run["id"]) == []
