@@ -73,4 +73,40 @@ struct ServerConfigurationSettingsTests {
         }
         #expect(problem.contains(message), "\(problem)")
     }
+
+    @Test func runsDefaultToAnOptionalRunsDirectoryTwoSlotsAndClaudeOnThePath() throws {
+        let runs = try ServerConfiguration(settings: try Self.settings(["secrets": .string("s.json")]), workingDirectory: "/w").runs
+        #expect(runs == RunConfiguration(policiesDirectory: "runs", policiesRequired: false, projects: [:], maxActiveRuns: 2, runnerProgram: "claude"))
+    }
+
+    @Test func projectsComeFromFlagsTheEnvironmentOrAMappingInTheFileAndAreMadeAbsolute() throws {
+        let fromFlags = try ServerConfiguration(
+            settings: try Self.settings([
+                "secrets": .string("s.json"), "projects": .list(["demo=repo", "other=/srv/other/"]), "runs": .string("my-runs"),
+                "claude": .string("bin/claude"), "worktrees": .string("trees"),
+            ]), workingDirectory: "/home/me").runs
+        #expect(fromFlags.projects == ["demo": "/home/me/repo", "other": "/srv/other"])
+        #expect(fromFlags.policiesDirectory == "my-runs" && fromFlags.policiesRequired, "a --runs given must exist")
+        #expect(fromFlags.runnerProgram == "/home/me/bin/claude" && fromFlags.worktrees == "/home/me/trees")
+        let environment = try ServerSettings(
+            flags: ["secrets": .string("s.json")], environment: ["CONDUIT_PROJECTS": "a=/x, b=/y", "CONDUIT_MAX_ACTIVE_RUNS": "4"],
+            file: nil, defaultDatabase: "/db")
+        let fromEnvironment = try ServerConfiguration(settings: environment, workingDirectory: "/w").runs
+        #expect(fromEnvironment.projects == ["a": "/x", "b": "/y"] && fromEnvironment.maxActiveRuns == 4)
+        let file = try Self.settings(["secrets": .string("s.json")], file: ("conduit.yaml", "projects: {demo: /srv/demo, web: site}\n"))
+        #expect(try ServerConfiguration(settings: file, workingDirectory: "/w").runs.projects == ["demo": "/srv/demo", "web": "/w/site"])
+    }
+
+    @Test(arguments: ["demo", "Demo=/x", "=/x", "demo=", "a b=/x"])
+    func aMalformedProjectIsRefusedSayingTheForm(text: String) throws {
+        let settings = try Self.settings(["secrets": .string("s.json"), "projects": .list([text])])
+        #expect(throws: ServerSettings.Problem.self) { try ServerConfiguration(settings: settings, workingDirectory: "/w") }
+    }
+
+    @Test func aProjectNamedTwiceIsRefused() throws {
+        let settings = try Self.settings(["secrets": .string("s.json"), "projects": .list(["demo=/a", "demo=/b"])])
+        #expect {
+            try ServerConfiguration(settings: settings, workingDirectory: "/w")
+        } throws: { ($0 as? ServerSettings.Problem)?.description == "project \"demo\" is named twice" }
+    }
 }
