@@ -442,3 +442,22 @@ def test_an_attempt_past_its_timeout_fails_with_every_process_killed(tmp_path):
             runs.stop()
     assert done["status"] == "failed" and done["reason"] == "timed out after 3 s", done["reason"]
     assert marked_processes(run["id"]) == []
+
+
+def test_a_run_left_queued_by_a_crash_starts_after_the_restart(tmp_path):
+    with ScriptedModel([sleeper]) as model:
+        runs = RunBroker(tmp_path, model, {"quick": QUICK}, extra_env={"CONDUIT_MAX_ACTIVE_RUNS": "1"})
+        first, second = runs.submit("quick", fanout=2).json()["runs"]
+        runs.until(first["id"], lambda state: len(marked_processes(state["id"])) >= 3, timeout=60,
+                   what="the first run to hold the only slot")
+        assert runs.run(second["id"])["status"] == "queued"
+        runs.server.process.kill()
+        runs.server.process.wait(timeout=10)
+        runs.start()
+        try:
+            interrupted = runs.run(first["id"])
+            done = runs.finished(second["id"])
+        finally:
+            runs.stop()
+    assert interrupted["status"] == "failed" and interrupted["reason"] == "interrupted"
+    assert done["status"] == "succeeded", json.dumps(done, indent=1)

@@ -24,6 +24,8 @@ public actor RunSupervisor {
     private var brokerURL: String?
     private var queued: [String] = []
     private var drivers: [String: RunDriver] = [:]
+    /// The ids of ``drivers``, readable without the actor (a stop kills their processes at once).
+    private let active = Mutex<Set<String>>([])
     /// Follows the broker's events about runs' starts and runs' tool calls, from the start.
     private let follower = Follower()
 
@@ -65,12 +67,11 @@ public actor RunSupervisor {
     /// processes killed), queues again those that were `queued`, settles starts decided meanwhile,
     /// and begins following the broker's decisions.
     public func recover() async throws {
-        for (run, pids) in RunProcesses.findAll() {
-            logger.warning("killing \(pids.count) process(es) left by run \(run)")
-            RunProcesses.killAll(run: run)
-        }
         let now = clock.now()
         for var run in try await broker.store.runs(in: [.running, .waiting, .checking]) {
+            // Only this broker's runs: another broker's on the same machine are not ours to end.
+            let killed = RunProcesses.killAll(run: run.id)
+            if killed > 0 { logger.warning("killed \(killed) process(es) left by run \(run.id)") }
             if var attempt = run.attempts.last, !attempt.status.isFinal {
                 attempt.status = .failed
                 attempt.reason = "interrupted"
@@ -100,9 +101,9 @@ public actor RunSupervisor {
     }
 
     /// Cancels every active run (the broker is stopping); they end `failed`, `interrupted`, at the next start otherwise.
-    public func stop() {
+    public nonisolated func stop() {
         follower.stop()
-        for id in drivers.keys { RunProcesses.killAll(run: id) }
+        for id in active.withLock({ $0 }) { RunProcesses.killAll(run: id) }
     }
 
     /// Events are handed over in the order they were published, one at a time.
@@ -241,6 +242,7 @@ public actor RunSupervisor {
             let driver = RunDriver(
                 run: run, policy: policy, projectPath: project, supervisor: self, brokerURL: url)
             drivers[id] = driver
+            active.withLock { _ = $0.insert(id) }
             Task { [weak self] in
                 await driver.drive()
                 await self?.finished(id)
@@ -250,6 +252,7 @@ public actor RunSupervisor {
 
     private func finished(_ id: String) async {
         drivers[id] = nil
+        active.withLock { _ = $0.remove(id) }
         await schedule()
     }
 

@@ -10,7 +10,11 @@ public struct RunService: Service {
     }
 
     public func run() async throws {
-        try? await gracefulShutdown()
-        await supervisor.stop()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+        supervisor.stop()
     }
 }
