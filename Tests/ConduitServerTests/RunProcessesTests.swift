@@ -28,7 +28,8 @@ struct RunProcessesTests {
         }
         #expect(eventually { RunProcesses.find(run: run).count >= 4 }, "the run's four processes are running")
         let found = RunProcesses.find(run: run)
-        #expect(RunProcesses.findAll()[run].map(Set.init) == Set(found))
+        // The double fork may still be starting its last child: what find saw, findAll sees too.
+        #expect(Set(found).isSubset(of: RunProcesses.findAll()[run] ?? []))
         #expect(RunProcesses.killAll(run: run) >= 4)
         #expect(eventually { RunProcesses.find(run: run).isEmpty }, "no process of the run is left")
         for pid in found where pid != runner.processIdentifier {
