@@ -115,10 +115,7 @@ public struct ActionRunner: Sendable {
                     .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .milliseconds(500))
                 ]
                 do {
-                    var overrides: [Environment.Key: String?] = [:]
-                    for (name, value) in HostProgramEnvironment.variables {
-                        if let key = Environment.Key(rawValue: name) { overrides[key] = value }
-                    }
+                    let overrides: [Environment.Key: String?] = ProgramLocation.environmentKeys(HostProgramEnvironment.variables)
                     let result = try await Subprocess.run(
                         .path(FilePath(tether)), arguments: Arguments(argv), environment: .inherit.updating(overrides),
                         platformOptions: options,

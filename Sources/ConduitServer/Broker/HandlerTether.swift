@@ -61,11 +61,7 @@ final class HandlerTether: Sendable {
     }
 
     /// `ccc-tether` beside the running executable (`swift build` puts every product in one directory).
-    static var besideExecutable: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments.first ?? "ccc-server"
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("ccc-tether").path
-    }
+    static var besideExecutable: String { ProgramLocation.besideExecutable("ccc-tether") }
 
     /// `ccc-tether` is not where the broker needs it.
     struct Missing: Error, CustomStringConvertible {

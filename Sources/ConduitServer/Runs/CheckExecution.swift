@@ -24,11 +24,7 @@ enum CheckExecution {
         defer { capture.close() }
         let output = dup(capture.descriptor)
         let errors = dup(capture.descriptor)
-        var keys: [Environment.Key: String] = [:]
-        for (name, value) in environment {
-            if let key = Environment.Key(rawValue: name) { keys[key] = value }
-        }
-        let environmentKeys = keys
+        let environmentKeys = ProgramLocation.environmentKeys(environment)
         let executable: Executable = check.run[0].contains("/") ? .path(FilePath(check.run[0])) : .name(check.run[0])
         enum Finish: Sendable { case exited(Int32), failed(String), timedOut }
         let finish: Finish = await withTaskGroup(of: Finish.self) { group in

@@ -38,7 +38,7 @@ public actor RunSupervisor {
         self.logger = logger
         worktrees = RunWorktrees(directory: configuration.worktrees ?? dataDirectory + "/worktrees")
         attemptFiles = dataDirectory + "/attempts"
-        client = configuration.clientProgram ?? Self.besideExecutable("ccc-client")
+        client = configuration.clientProgram ?? ProgramLocation.besideExecutable("ccc-client")
         startObserving()
     }
 
@@ -50,13 +50,6 @@ public actor RunSupervisor {
         case "::": "http://[::1]:\(port)"
         default: host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
         }
-    }
-
-    /// `name` beside the running executable.
-    static func besideExecutable(_ name: String) -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments.first ?? "ccc-server"
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     nonisolated var clock: any BrokerClock { broker.clock }
@@ -189,6 +182,7 @@ public actor RunSupervisor {
             queued += runs.map(\.id)
             await schedule()
         }
+        // Read back: a run that started at once is answered as it stands now.
         var answered: [RunRecord] = []
         for run in runs { answered.append(try await broker.store.run(id: run.id) ?? run) }
         return Submission(group: group, runs: answered, denied: policy.policy == .autoDeny)

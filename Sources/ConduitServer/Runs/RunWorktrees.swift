@@ -81,9 +81,7 @@ public struct RunWorktrees: Sendable {
     /// Runs git with `arguments`; returns its standard output, trimmed.
     static func git(_ arguments: [String], step: String) async throws(Failure) -> String {
         var overrides: [Environment.Key: String?] = ["GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"]
-        for (name, value) in HostProgramEnvironment.variables {
-            if let key = Environment.Key(rawValue: name) { overrides[key] = value }
-        }
+        for (key, value) in ProgramLocation.environmentKeys(HostProgramEnvironment.variables) { overrides[key] = value }
         do {
             let result = try await Subprocess.run(
                 .name("git"), arguments: Arguments(arguments), environment: .inherit.updating(overrides),

@@ -34,10 +34,7 @@ enum RunnerProcess {
         }
         defer { capture.close() }
         let errors = dup(capture.descriptor)
-        var keys: [Environment.Key: String] = [:]
-        for (name, value) in environment {
-            if let key = Environment.Key(rawValue: name) { keys[key] = value }
-        }
+        let keys = ProgramLocation.environmentKeys(environment)
         var options = PlatformOptions()
         options.createSession = true
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
